@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what the tests need beyond npm: real browsers, Redis and nginx (Debian packages).
+# Run before the tests by `npm test`; does nothing when everything is already there.
+set -e
+PACKAGES="chromium firefox-esr redis-server nginx"
+missing=""
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v firefox-esr >/dev/null 2>&1 || [ -x /usr/bin/firefox-esr ] || missing="$missing firefox-esr"
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$missing redis-server"
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
+[ -z "$missing" ] && exit 0
+
+echo "setup: missing Debian packages:$missing"
+if [ "$(id -u)" != "0" ]; then
+  echo "setup: not root, so not installing them. Run this once, then npm test again:" >&2
+  echo "  sudo sh -c 'apt-get update && apt-get install -y $PACKAGES'" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends $PACKAGES

@@ -1,0 +1,184 @@
+import { Emitter } from "@socket.io/component-emitter";
+import { isBinary, reconstruct } from "./binary.js";
+import { ParserError } from "./errors.js";
+import { PacketType, type JSONTransform, type Packet } from "./packet.js";
+import { isAckIdAllowed, RULES, type TypeRule } from "./rules.js";
+
+export interface DecoderOptions {
+  /** Passed to `JSON.parse` for every payload. */
+  reviver?: JSONTransform;
+  /**
+   * The most binary attachments one packet may announce; a header that announces more is
+   * refused before anything is buffered.
+   * @default 10
+   */
+  maxAttachments?: number;
+}
+
+interface DecoderReservedEvents {
+  decoded: (packet: Packet) => void;
+}
+
+const MAX_ACK_ID_DIGITS = 15; // below 2^53: every id stays an exact integer
+const MAX_COUNT_DIGITS = 9;
+
+/** A binary packet whose header has arrived and whose attachments are still coming. */
+interface PendingBinary {
+  packet: Packet;
+  expected: number;
+  attachments: unknown[];
+}
+
+/**
+ * Turns engine.io messages back into packets, emitting `decoded` for each whole packet.
+ * Incremental: a binary packet's header and its attachments arrive as separate messages.
+ * Strict: every malformed input makes `add()` throw a {@link ParserError}; the caller closes
+ * the connection it came from.
+ */
+export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
+  private readonly reviver: JSONTransform | undefined;
+  private readonly maxAttachments: number;
+  private pending: PendingBinary | null = null;
+
+  constructor(opts?: DecoderOptions | JSONTransform) {
+    super();
+    const options = typeof opts === "function" ? { reviver: opts } : (opts ?? {});
+    this.reviver = options.reviver;
+    this.maxAttachments = options.maxAttachments ?? 10;
+  }
+
+  /** Feeds one engine.io message: a packet string, or one binary attachment. */
+  add(chunk: unknown): void {
+    if (typeof chunk === "string") {
+      if (this.pending) {
+        throw new ParserError("UNEXPECTED_STRING", "got a text packet while the attachments of a binary packet were still due");
+      }
+      this.addString(chunk);
+    } else if (isBinary(chunk)) {
+      this.addAttachment(chunk);
+    } else {
+      throw new ParserError("UNKNOWN_INPUT", `cannot decode a value of type ${describe(chunk)}: expected a string or binary data`);
+    }
+  }
+
+  /** Drops a half-received binary packet; the decoder can be reused afterwards. */
+  destroy(): void {
+    this.pending = null;
+  }
+
+  private addString(str: string): void {
+    const packet = this.decodeString(str);
+    if (packet.attachments === undefined) {
+      this.emitReserved("decoded", packet);
+    } else {
+      this.pending = { packet, expected: packet.attachments, attachments: [] };
+    }
+  }
+
+  private addAttachment(chunk: unknown): void {
+    const pending = this.pending;
+    if (!pending) {
+      throw new ParserError("UNEXPECTED_BINARY", "got binary data while no binary packet was expecting attachments");
+    }
+    pending.attachments.push(chunk);
+    if (pending.attachments.length < pending.expected) return;
+    this.pending = null;
+    this.emitReserved("decoded", assemble(pending));
+  }
+
+  private decodeString(str: string): Packet {
+    const type = str.charCodeAt(0) - 48;
+    const rule: TypeRule | undefined = RULES[type as PacketType];
+    if (str.length === 0 || rule === undefined) {
+      throw new ParserError("UNKNOWN_PACKET_TYPE", `unknown packet type ${JSON.stringify(str.charAt(0))}`);
+    }
+    const cursor = { i: 1 };
+    const packet: Packet = { type, nsp: "/" };
+    if (rule.binary) packet.attachments = this.readAttachmentCount(str, cursor);
+    if (str.charCodeAt(cursor.i) === 47 /* / */) packet.nsp = readNamespace(str, cursor);
+    const id = readAckId(str, cursor);
+    if (!isAckIdAllowed(rule, id)) {
+      const why = id === undefined ? "it needs an ack id" : "it cannot carry an ack id";
+      throw new ParserError("INVALID_ACK_ID", `invalid packet of type ${PacketType[type]}: ${why}`);
+    }
+    if (id !== undefined) packet.id = id;
+    const data = cursor.i < str.length ? this.parseJSON(str.slice(cursor.i)) : undefined;
+    if (!rule.payload(data)) {
+      throw new ParserError("INVALID_PAYLOAD", `invalid payload for ${PacketType[type]}: expected ${rule.expects}`);
+    }
+    if (data !== undefined) packet.data = data;
+    return packet;
+  }
+
+  private readAttachmentCount(str: string, cursor: { i: number }): number {
+    const start = cursor.i;
+    const end = skipDigits(str, start);
+    if (end === start || end - start > MAX_COUNT_DIGITS || str.charCodeAt(end) !== 45 /* - */) {
+      throw new ParserError("ILLEGAL_ATTACHMENTS", "illegal attachments: a binary packet must start with its attachment count and '-'");
+    }
+    const count = Number(str.slice(start, end));
+    if (count < 1) throw new ParserError("ILLEGAL_ATTACHMENTS", "illegal attachments: a binary packet needs at least one attachment");
+    if (count > this.maxAttachments) {
+      throw new ParserError("TOO_MANY_ATTACHMENTS", `too many attachments: ${count} announced, at most ${this.maxAttachments} allowed`);
+    }
+    cursor.i = end + 1;
+    return count;
+  }
+
+  private parseJSON(json: string): unknown {
+    try {
+      return JSON.parse(json, this.reviver);
+    } catch (cause) {
+      throw new ParserError("INVALID_JSON", "invalid payload: not valid JSON", { cause });
+    }
+  }
+}
+
+function skipDigits(str: string, i: number): number {
+  while (i < str.length) {
+    const c = str.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  return i;
+}
+
+// A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
+function readNamespace(str: string, cursor: { i: number }): string {
+  const comma = str.indexOf(",", cursor.i);
+  const end = comma === -1 ? str.length : comma;
+  const nsp = str.slice(cursor.i, end);
+  cursor.i = comma === -1 ? end : end + 1;
+  return nsp;
+}
+
+function readAckId(str: string, cursor: { i: number }): number | undefined {
+  const start = cursor.i;
+  const end = skipDigits(str, start);
+  if (end === start) return undefined;
+  if (end - start > MAX_ACK_ID_DIGITS) {
+    throw new ParserError("INVALID_ACK_ID", `invalid ack id: more than ${MAX_ACK_ID_DIGITS} digits`);
+  }
+  cursor.i = end;
+  return Number(str.slice(start, end));
+}
+
+function assemble(pending: PendingBinary): Packet {
+  const { packet, attachments } = pending;
+  try {
+    packet.data = reconstruct(packet.data, attachments);
+  } catch (err) {
+    if (err instanceof ParserError) throw err;
+    // Only a payload nested deeper than the stack can make the walk itself fail.
+    throw new ParserError("INVALID_PAYLOAD", "invalid payload: nested too deeply", { cause: err });
+  }
+  packet.type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+  delete packet.attachments;
+  return packet;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return Object.prototype.toString.call(value).slice(8, -1);
+  return typeof value;
+}
