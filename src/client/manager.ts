@@ -1,0 +1,271 @@
+import { Emitter } from "@socket.io/component-emitter";
+import { Socket as Engine } from "engine.io-client";
+import * as defaultParser from "../parser/index.js";
+import type { Packet } from "../parser/index.js";
+import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
+import { DEFAULTS, type CloseReason, type ManagerState } from "./constants.js";
+import { clientError } from "./errors.js";
+import { log } from "./log.js";
+import { on } from "./on.js";
+import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
+import { Reconnector, type ReconnectEvents } from "./reconnect.js";
+import { Socket } from "./socket.js";
+import { globalTimers, startTimer, type Timers } from "./timers.js";
+
+const debug = log("manager");
+
+export interface ManagerReservedEvents extends ReconnectEvents {
+  open: () => void;
+  error: (err: Error) => void;
+  ping: () => void;
+  packet: (packet: Packet) => void;
+  close: (reason: CloseReason, description?: unknown) => void;
+}
+
+/**
+ * One engine.io connection, shared by the namespace sockets created through it. Owns the
+ * engine, the decoder and the reconnect loop.
+ * @example const manager = new Manager("https://example.com"); const chat = manager.socket("/chat");
+ */
+export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends Emitter<
+  {},
+  {},
+  ManagerReservedEvents
+> {
+  /** The engine.io-client socket of the current connection. */
+  engine!: Engine;
+  readonly opts: Partial<ManagerOptions>;
+  /** @internal */
+  _readyState: ManagerState = "closed";
+  /** @internal */
+  readonly _autoConnect: boolean;
+  /** @internal */
+  readonly _timers: Timers;
+
+  private readonly uri: string | undefined;
+  private readonly nsps = new Map<string, Socket>();
+  private readonly subs: Array<() => void> = [];
+  private readonly encoder: InstanceType<ParserLike["Encoder"]>;
+  private readonly decoder: DecoderLike;
+  private readonly reconnector: Reconnector;
+  private _reconnection: boolean;
+  private _timeout: number | false;
+  private skipReconnect = false;
+
+  constructor(opts?: Partial<ManagerOptions>);
+  constructor(uri?: string, opts?: Partial<ManagerOptions>);
+  constructor(uri?: string | Partial<ManagerOptions>, opts?: Partial<ManagerOptions>) {
+    super();
+    if (typeof uri === "object") {
+      opts = uri;
+      uri = undefined;
+    }
+    const o: Partial<ManagerOptions> = { ...opts, path: opts?.path || DEFAULTS.path };
+    this.opts = o;
+    this.uri = uri;
+    this._timers = o.timers ?? globalTimers;
+    this._reconnection = o.reconnection !== false;
+    this._timeout = o.timeout ?? DEFAULTS.timeout;
+    this.reconnector = new Reconnector(
+      o.reconnectionAttempts ?? Infinity,
+      {
+        delay: o.reconnectionDelay ?? DEFAULTS.reconnectionDelay,
+        delayMax: o.reconnectionDelayMax ?? DEFAULTS.reconnectionDelayMax,
+        randomizationFactor: o.randomizationFactor ?? DEFAULTS.randomizationFactor,
+      },
+      (done) => this.open(done),
+      (ev, ...args) => this.emitReserved(ev, ...args),
+      this._timers,
+      o.autoUnref === true,
+    );
+    const parser = o.parser ?? (defaultParser as ParserLike);
+    this.encoder = new parser.Encoder();
+    this.decoder = new parser.Decoder();
+    this._autoConnect = o.autoConnect !== false;
+    if (this._autoConnect) this.open();
+  }
+
+  /** @internal true while a reconnection try is scheduled or running */
+  get _reconnecting(): boolean {
+    return this.reconnector.active;
+  }
+
+  reconnection(): boolean;
+  reconnection(v: boolean): this;
+  reconnection(v?: boolean): this | boolean {
+    if (v === undefined) return this._reconnection;
+    this._reconnection = !!v;
+    if (!v) this.skipReconnect = true;
+    return this;
+  }
+
+  reconnectionAttempts(): number;
+  reconnectionAttempts(v: number): this;
+  reconnectionAttempts(v?: number): this | number {
+    return this.policy("reconnectionAttempts", "attempts", v);
+  }
+
+  reconnectionDelay(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelay(v?: number): this | number {
+    return this.policy("reconnectionDelay", "delay", v);
+  }
+
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(v: number): this;
+  reconnectionDelayMax(v?: number): this | number {
+    return this.policy("reconnectionDelayMax", "delayMax", v);
+  }
+
+  randomizationFactor(): number;
+  randomizationFactor(v: number): this;
+  randomizationFactor(v?: number): this | number {
+    return this.policy("randomizationFactor", "randomizationFactor", v);
+  }
+
+  timeout(): number | false;
+  timeout(v: number | false): this;
+  timeout(v?: number | false): this | number | false {
+    if (v === undefined) return this._timeout;
+    this._timeout = v;
+    return this;
+  }
+
+  /**
+   * Opens the engine connection unless it is open or opening. `fn` gets the error of a
+   * failed try (and then no reconnection is scheduled for it), or nothing on success.
+   */
+  open(fn?: (err?: Error) => void): this {
+    if (this._readyState !== "closed") return this;
+    debug("opening %s", this.uri);
+    this.engine = new Engine(this.uri as string, this.opts);
+    const engine = this.engine;
+    this._readyState = "opening";
+    this.skipReconnect = false;
+
+    const stopOpen = on(engine, "open", () => {
+      this.onopen();
+      fn?.();
+    });
+    const onError = (err: Error): void => {
+      debug("connect error %o", err);
+      this.cleanup();
+      this._readyState = "closed";
+      this.emitReserved("error", err);
+      if (fn) fn(err);
+      else if (!this.reconnector.active && this._reconnection && this.reconnector.attempts === 0) this.reconnector.schedule();
+    };
+    this.subs.push(stopOpen, on(engine, "error", onError));
+    if (this._timeout !== false) {
+      this.subs.push(
+        startTimer(
+          this._timers,
+          this._timeout,
+          () => {
+            stopOpen();
+            onError(clientError("CONNECT_TIMEOUT"));
+            engine.close();
+          },
+          this.opts.autoUnref === true,
+        ),
+      );
+    }
+    return this;
+  }
+
+  /** Alias of {@link open}. */
+  connect(fn?: (err?: Error) => void): this {
+    return this.open(fn);
+  }
+
+  /** The socket of namespace `nsp` on this connection, created on first use. */
+  socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents> {
+    let socket = this.nsps.get(nsp);
+    if (!socket) {
+      socket = new Socket(this, nsp, opts);
+      this.nsps.set(nsp, socket);
+    } else if (this._autoConnect && !socket.active) {
+      socket.connect();
+    }
+    return socket as unknown as Socket<ListenEvents, EmitEvents>;
+  }
+
+  /** @internal whether `io()` already made a socket for `nsp` here (then it makes a new Manager) */
+  hasNamespace(nsp: string): boolean {
+    return this.nsps.has(nsp);
+  }
+
+  /** @internal a socket went inactive: close the connection once none is left. */
+  _destroy(_socket: Socket): void {
+    for (const socket of this.nsps.values()) if (socket.active) return;
+    this._close();
+  }
+
+  /** @internal writes one packet, as the encoder splits it. */
+  _packet(packet: Packet, compress: boolean): void {
+    for (const chunk of this.encoder.encode(packet)) this.engine.write(chunk as string, { compress });
+  }
+
+  /** @internal closes for good: no reconnection. */
+  _close(): void {
+    debug("disconnect");
+    this.skipReconnect = true;
+    this.reconnector.stop();
+    this.onclose("forced close");
+  }
+
+  /** @internal whether the transport can take a packet right now */
+  _writable(): boolean {
+    return !!this.engine?.transport?.writable;
+  }
+
+  private policy<K extends "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">(
+    key: K,
+    name: "attempts" | "delay" | "delayMax" | "randomizationFactor",
+    v: number | undefined,
+  ): this | number {
+    const defaults = { reconnectionAttempts: Infinity, ...DEFAULTS };
+    if (v === undefined) return this.opts[key] ?? defaults[key];
+    this.opts[key] = v;
+    this.reconnector.set({ [name]: v });
+    return this;
+  }
+
+  private onopen(): void {
+    debug("open");
+    this.cleanup();
+    this._readyState = "open";
+    this.emitReserved("open");
+    const engine = this.engine;
+    this.subs.push(
+      on(engine, "ping", () => this.emitReserved("ping")),
+      on(engine, "data", (data: unknown) => this.ondata(data)),
+      on(engine, "error", (err: Error) => this.emitReserved("error", err)),
+      on(engine, "close", (reason: CloseReason, description?: unknown) => this.onclose(reason, description)),
+      on(this.decoder, "decoded", (packet: Packet) => this.emitReserved("packet", packet)),
+    );
+  }
+
+  private ondata(data: unknown): void {
+    try {
+      this.decoder.add(data);
+    } catch (err) {
+      this.onclose("parse error", err);
+    }
+  }
+
+  private cleanup(): void {
+    for (const dispose of this.subs.splice(0)) dispose();
+    this.decoder.destroy();
+  }
+
+  private onclose(reason: CloseReason, description?: unknown): void {
+    debug("close (%s)", reason);
+    this.cleanup();
+    this.engine?.close();
+    this.reconnector.reset();
+    this._readyState = "closed";
+    this.emitReserved("close", reason, description);
+    if (this._reconnection && !this.skipReconnect) this.reconnector.schedule();
+  }
+}

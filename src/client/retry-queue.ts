@@ -1,0 +1,99 @@
+import { clientError, isClientError } from "./errors.js";
+import { startTimer, type Timers } from "./timers.js";
+
+type Ack = (err: Error | null, ...args: unknown[]) => void;
+
+/** One emit that must be delivered: sent again only once its last try cannot be answered. */
+interface QueuedEmit {
+  args: unknown[];
+  ack: Ack | undefined;
+  /** Tries so far: each send, and each ack timeout while the last send could still be answered. */
+  tries: number;
+  /** Whether the last send may still be answered (its ack record is alive). */
+  inFlight: boolean;
+  stopTimer: (() => void) | undefined;
+}
+
+export interface RetryHost {
+  connected: boolean;
+  /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
+  send(args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void): void;
+}
+
+/**
+ * The `retries` queue: emits go out one at a time, in order, each until the server acks it.
+ * A try is repeated only when the connection that carried it is gone; resending while the
+ * first try can still be answered would deliver the event twice. While the connection lives,
+ * an ack timeout just counts as a try, and `retries + 1` tries end the emit with the error.
+ */
+export class RetryQueue {
+  private readonly queue: QueuedEmit[] = [];
+
+  constructor(
+    private readonly host: RetryHost,
+    private readonly retries: number,
+    private readonly ackTimeout: number | undefined,
+    private readonly timers: Timers,
+    private readonly unref: boolean,
+  ) {}
+
+  push(args: unknown[]): void {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
+    this.queue.push({ args, ack, tries: 0, inFlight: false, stopTimer: undefined });
+    this.drain();
+  }
+
+  /** Sends the head if it is not out already; called on emit, on answer and on (re)connect. */
+  drain(): void {
+    const head = this.queue[0];
+    if (!head || head.inFlight || !this.host.connected) return;
+    head.inFlight = true;
+    head.tries++;
+    if (!head.stopTimer) this.arm(head);
+    this.host.send(head.args.slice(), (err, ...res) => this.onAnswer(head, err, res));
+  }
+
+  private onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+    entry.inFlight = false;
+    if (entry !== this.queue[0]) return;
+    if (err && isClientError(err) && err.code === "ACK_DISCONNECTED") return; // resent on reconnect
+    this.finish(entry, err, res);
+  }
+
+  private arm(entry: QueuedEmit): void {
+    if (this.ackTimeout === undefined) return;
+    entry.stopTimer = startTimer(this.timers, this.ackTimeout, () => this.onTimeout(entry), this.unref);
+  }
+
+  private onTimeout(entry: QueuedEmit): void {
+    entry.stopTimer = undefined;
+    if (entry !== this.queue[0]) return;
+    if (entry.tries > this.retries) {
+      this.finish(entry, clientError("ACK_TIMEOUT"), []);
+      return;
+    }
+    if (entry.inFlight) {
+      entry.tries++;
+      this.arm(entry);
+    } else {
+      this.drain(); // its connection went away: send again now, or on reconnect
+    }
+  }
+
+  private finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+    entry.stopTimer?.();
+    this.queue.shift();
+    // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
+    entry.inFlight = true;
+    if (entry.ack) {
+      if (err) entry.ack(err);
+      else entry.ack(null, ...res);
+    }
+    this.drain();
+  }
+
+  /** Cancels every timer; the queued emits are dropped without a callback. */
+  clear(): void {
+    for (const entry of this.queue.splice(0)) entry.stopTimer?.();
+  }
+}

@@ -1,0 +1,20 @@
+// Timers looked up at call time (not at module load), so node:test's mock.timers and other
+// fakes installed after import still apply; `unref` lets a Node process exit while a client
+// merely waits to reconnect.
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const globalTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Starts a timer and returns its disposer. */
+export function startTimer(timers: Timers, ms: number, fn: () => void, unref = false): () => void {
+  const handle = timers.setTimeout(fn, ms);
+  if (unref) (handle as { unref?: () => void } | null)?.unref?.();
+  return () => timers.clearTimeout(handle);
+}

@@ -1,0 +1,54 @@
+import { parse } from "engine.io-client";
+
+/** A parsed `io()` URL: where the engine connects, and which namespace the path names. */
+export interface ParsedUrl {
+  /** The full URL given to the Manager. */
+  source: string;
+  protocol: string;
+  host: string;
+  port: string;
+  /** The URL's path: the namespace. */
+  path: string;
+  query: string;
+  queryKey: Record<string, string>;
+  /** Cache key of the Manager: origin plus engine path. */
+  id: string;
+  /** The origin, without the port where the page's own port is meant. */
+  href: string;
+}
+
+interface PageLocation {
+  protocol: string;
+  host: string;
+  port: string;
+}
+
+/**
+ * Completes a partial URL against the page's location (or `https://` without one) and parses it.
+ * `//host` keeps the page's scheme, `/nsp` the page's host, and `host:port` gains a scheme.
+ * @param enginePath the `path` option, part of the cache key
+ */
+export function url(uri: string | undefined, enginePath = "", loc: PageLocation | undefined = pageLocation()): ParsedUrl {
+  let str = uri ?? (loc ? loc.protocol + "//" + loc.host : "");
+  if (str.charAt(0) === "/") {
+    str = str.charAt(1) === "/" ? (loc?.protocol ?? "https:") + str : (loc?.host ?? "") + str;
+  }
+  if (!/^(https?|wss?):\/\//.test(str)) str = (loc ? loc.protocol + "//" : "https://") + str;
+
+  const parsed = parse(str) as Omit<ParsedUrl, "id" | "href">;
+  const secure = parsed.protocol === "https" || parsed.protocol === "wss";
+  const port = parsed.port || (secure ? "443" : "80");
+  const path = parsed.path || "/";
+  const host = parsed.host.includes(":") ? "[" + parsed.host + "]" : parsed.host;
+  return {
+    ...parsed,
+    port,
+    path,
+    id: parsed.protocol + "://" + host + ":" + port + enginePath,
+    href: parsed.protocol + "://" + host + (loc && loc.port === port ? "" : ":" + port),
+  };
+}
+
+function pageLocation(): PageLocation | undefined {
+  return typeof location === "undefined" ? undefined : location;
+}
