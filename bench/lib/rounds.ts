@@ -1,0 +1,26 @@
+/**
+ * Alternating rounds: every round runs each row once, back to back, so that the rows share the
+ * machine's state of the moment. The order flips every other round (A B, B A, A B, ...) so that
+ * neither row always runs first.
+ */
+import type { Row } from "./result.js";
+
+export type RoundFn = (row: string, round: number) => Promise<Record<string, number>>;
+
+export interface RoundsOptions {
+  rounds: number;
+  log: (line: string) => void;
+}
+
+export async function alternate(rows: readonly string[], opts: RoundsOptions, runOne: RoundFn): Promise<Row[]> {
+  const out: Row[] = rows.map((name) => ({ name, samples: {} }));
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 === 0 ? out : [...out].reverse();
+    for (const row of order) {
+      const values = await runOne(row.name, round);
+      for (const [key, value] of Object.entries(values)) (row.samples[key] ??= []).push(value);
+      opts.log(`  round ${round + 1}/${opts.rounds} ${row.name}: ${Object.entries(values).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(" ")}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * A load-generator process holding many raw connections (see raw-client.ts) plus, for the
+ * connect storm, socket.io-client connections that start on polling and upgrade. The same
+ * clients drive every server implementation, so only the server differs between rows.
+ */
+import type WebSocket from "ws";
+import { io as sioClient, type Socket as SioSocket } from "socket.io-client";
+import { ready, serve } from "../lib/rpc.js";
+import { connectRaw } from "./raw-client.js";
+import { Tally } from "./tally.js";
+
+interface ConnectArgs {
+  port: number;
+  count: number;
+  /** Connections opening at the same time. */
+  concurrency: number;
+  timeoutMs: number;
+}
+
+const tally = new Tally();
+const sockets: WebSocket[] = [];
+const pollers: SioSocket[] = [];
+
+async function connect(args: ConnectArgs): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < args.count) {
+      next++;
+      sockets.push(await connectRaw(args.port, tally, args.timeoutMs));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
+  return sockets.length;
+}
+
+/** socket.io-client on polling first, resolved once each has upgraded to WebSocket. */
+async function connectPolling(args: ConnectArgs): Promise<number> {
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = sioClient(`http://127.0.0.1:${args.port}`, { forceNew: true, transports: ["polling", "websocket"], reconnection: false });
+      pollers.push(socket);
+      const timer = setTimeout(() => reject(new Error(`polling client: no upgrade within ${args.timeoutMs} ms`)), args.timeoutMs);
+      socket.io.engine.once("upgrade", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once("connect_error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  for (let i = 0; i < args.count; i += args.concurrency) {
+    await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count - i) }, one));
+  }
+  return pollers.length;
+}
+
+serve({
+  connect: (args: ConnectArgs) => connect(args),
+  connectPolling: (args: ConnectArgs) => connectPolling(args),
+  reset: (track: boolean) => tally.reset(track === true),
+  counts: () => ({ text: tally.text, binary: tally.binary }),
+  latencies: () => tally.takeLatencies(),
+  /** The slow consumer: stop reading from `count` sockets, so the server's writes back up. */
+  pause: (count: number) => {
+    for (const ws of sockets.slice(0, count)) ws.pause();
+    return null;
+  },
+  close: () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    for (const s of pollers.splice(0)) s.disconnect();
+    return null;
+  },
+});
+ready();
