@@ -1,0 +1,177 @@
+import type { IncomingMessage } from "node:http";
+import type { Socket as EngineSocket } from "engine.io";
+import createDebug from "debug";
+import { isParserError, PacketType, type Packet } from "../parser/index.js";
+import type { WriteOptions, SocketId } from "./adapter.js";
+import { MESSAGES, type DisconnectReason } from "./constants.js";
+import type { Server } from "./server.js";
+import type { Socket } from "./socket.js";
+import type { Namespace } from "./namespace.js";
+
+const debug = createDebug("rtio:server:client");
+
+/** What the server needs from a parser module (ours, or socket.io-msgpack-parser). */
+export interface ParserDecoder {
+  add(chunk: unknown): void;
+  on(event: "decoded", listener: (packet: Packet) => void): unknown;
+  destroy(): void;
+}
+
+/**
+ * One Engine.IO connection: decodes what arrives, routes each packet to the namespace
+ * Socket it belongs to, and writes what the Sockets send. A connection that never joins a
+ * namespace is closed after `connectTimeout`.
+ */
+export class Client {
+  readonly conn: EngineSocket;
+  readonly id: string;
+  private readonly server: Server<any, any, any, any>;
+  private readonly decoder: ParserDecoder;
+  private readonly sockets = new Map<SocketId, Socket>();
+  private readonly nsps = new Map<string, Socket>();
+  private connectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(server: Server<any, any, any, any>, conn: EngineSocket) {
+    this.server = server;
+    this.conn = conn;
+    this.id = (conn as unknown as { id: string }).id;
+    this.decoder = new server._parser.Decoder({ maxAttachments: server._maxAttachments }) as ParserDecoder;
+    this.setup();
+  }
+
+  /** The first HTTP request of the connection, kept by engine.io. */
+  get request(): IncomingMessage {
+    return this.conn.request;
+  }
+
+  private setup(): void {
+    this.decoder.on("decoded", (packet) => this.ondecoded(packet));
+    this.conn.on("data", (data: unknown) => this.ondata(data));
+    this.conn.on("error", (err: Error) => debug("engine error on %s: %s", this.id, err.message));
+    this.conn.on("close", (reason: string, description?: unknown) => this.onclose(reason as DisconnectReason, description));
+    if (this.conn.protocol === 3) {
+      // Engine.IO v3 clients (socket.io-client 2.x) join "/" without sending CONNECT.
+      this.connect("/", {});
+      return;
+    }
+    const timeout = this.server._connectTimeout;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined;
+      if (this.nsps.size === 0) {
+        debug("no namespace joined after %dms, closing %s", timeout, this.id);
+        this.close();
+      }
+    }, timeout);
+  }
+
+  private ondata(data: unknown): void {
+    try {
+      this.decoder.add(data);
+    } catch (err) {
+      // Only the codec's errors mean bad input; anything else is the app's own bug.
+      if (!isParserError(err)) throw err;
+      debug("invalid packet from %s: %s", this.id, err.message);
+      this.closeForBadInput();
+    }
+  }
+
+  private ondecoded(packet: Packet): void {
+    const { nsp, auth } = this.parseNamespace(packet);
+    const socket = this.nsps.get(nsp);
+    if (!socket && packet.type === PacketType.CONNECT) {
+      this.connect(nsp, auth);
+    } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
+      socket._onpacket(packet);
+    } else {
+      debug("packet of type %d for namespace %s in the wrong state", packet.type, nsp);
+      this.closeForBadInput();
+    }
+  }
+
+  // socket.io-client 2.x puts the query of a namespace in its name ("/chat?token=1").
+  private parseNamespace(packet: Packet): { nsp: string; auth: Record<string, unknown> } {
+    const auth = (packet.data ?? {}) as Record<string, unknown>;
+    if (this.conn.protocol !== 3 || !packet.nsp.includes("?")) return { nsp: packet.nsp, auth };
+    const at = packet.nsp.indexOf("?");
+    const query = Object.fromEntries(new URLSearchParams(packet.nsp.slice(at + 1)));
+    return { nsp: packet.nsp.slice(0, at), auth: query };
+  }
+
+  private connect(name: string, auth: Record<string, unknown>): void {
+    if (this.server._nsps.has(name)) return this.doConnect(name, auth);
+    this.server._checkNamespace(name, auth, (dynamic) => {
+      if (dynamic) return this.doConnect(name, auth);
+      debug("invalid namespace %s", name);
+      this._packet({
+        type: PacketType.CONNECT_ERROR,
+        nsp: name,
+        data: this.conn.protocol === 3 ? MESSAGES.invalidNamespace : { message: MESSAGES.invalidNamespace },
+      });
+    });
+  }
+
+  private doConnect(name: string, auth: Record<string, unknown>): void {
+    const nsp: Namespace = this.server.of(name);
+    nsp._add(this, auth, (socket) => {
+      this.sockets.set(socket.id, socket);
+      this.nsps.set(nsp.name, socket);
+      this.clearConnectTimer();
+    });
+  }
+
+  /** Forgets a socket that left its namespace. */
+  _remove(socket: Socket): void {
+    if (this.sockets.get(socket.id) !== socket) return;
+    this.sockets.delete(socket.id);
+    this.nsps.delete(socket.nsp.name);
+  }
+
+  /** Encodes (unless already encoded) and writes one packet. */
+  _packet(packet: Packet | unknown[], opts: WriteOptions = {}): void {
+    if (this.conn.readyState !== "open") return debug("ignoring packet write on a closed connection");
+    const encoded = opts.preEncoded ? (packet as unknown[]) : this.server.encoder.encode(packet as Packet);
+    this.writeToEngine(encoded, opts);
+  }
+
+  /** Writes encoded packets as they are; adapters call this directly for broadcasts. */
+  writeToEngine(encodedPackets: unknown[] | unknown, opts: WriteOptions): void {
+    if (opts.volatile && !this.conn.transport.writable) return debug("volatile packet dropped");
+    const packets = Array.isArray(encodedPackets) ? encodedPackets : [encodedPackets];
+    for (const encoded of packets) this.conn.write(encoded as string, opts as Parameters<EngineSocket["write"]>[1]);
+  }
+
+  /** Disconnects every socket of this connection, then closes it. */
+  _disconnect(): void {
+    for (const socket of [...this.sockets.values()]) socket.disconnect();
+    this.sockets.clear();
+    this.close();
+  }
+
+  private close(): void {
+    if (this.conn.readyState === "open") this.conn.close();
+    this.onclose("forced server close");
+  }
+
+  private closeForBadInput(): void {
+    this.onclose("parse error");
+    this.conn.close();
+  }
+
+  private onclose(reason: DisconnectReason, description?: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    debug("client %s closed (%s)", this.id, reason);
+    this.clearConnectTimer();
+    this.decoder.destroy();
+    for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
+    this.sockets.clear();
+    this.nsps.clear();
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer === undefined) return;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+  }
+}

@@ -1,0 +1,41 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
+import type { Socket as EngineSocket } from "engine.io";
+
+/** What the server knows about how a socket connected; socket.io's `socket.handshake`. */
+export interface Handshake {
+  /** The headers of the first HTTP request of the connection. */
+  headers: IncomingHttpHeaders;
+  /** When the socket was created, as `new Date().toString()` prints it. */
+  time: string;
+  /** The client's IP address. */
+  address: string;
+  /** Whether the connection came from another origin. */
+  xdomain: boolean;
+  /** Whether the connection is secure (https/wss). */
+  secure: boolean;
+  /** When the socket was created, in milliseconds since the epoch. */
+  issued: number;
+  /** The URL of the first HTTP request. */
+  url: string;
+  /** The query of the first HTTP request. */
+  query: ParsedUrlQuery;
+  /** The `auth` payload the client sent with CONNECT. */
+  auth: { [key: string]: any };
+}
+
+export function buildHandshake(conn: EngineSocket, auth: { [key: string]: any }): Handshake {
+  const req = conn.request as IncomingMessage & { _query?: ParsedUrlQuery };
+  const now = new Date();
+  return {
+    headers: req.headers ?? {},
+    time: now.toString(),
+    address: conn.remoteAddress,
+    xdomain: !!req.headers?.origin,
+    secure: !req.socket || !!(req.socket as { encrypted?: boolean }).encrypted,
+    issued: now.getTime(),
+    url: req.url ?? "",
+    query: req._query ?? {},
+    auth,
+  };
+}

@@ -1,0 +1,275 @@
+import createDebug from "debug";
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+  RemoveAcknowledgements,
+} from "../shared/typed-events.js";
+import type { Adapter, Room, SocketId } from "./adapter.js";
+import { BroadcastOperator, type RemoteSocket } from "./broadcast-operator.js";
+import type { Client } from "./client.js";
+import { SOCKET_RESERVED_EVENTS } from "./constants.js";
+import { serverError, type ExtendedError } from "./errors.js";
+import type { Server } from "./server.js";
+import { Socket } from "./socket.js";
+import { StrictEventEmitter } from "./typed-emitter.js";
+
+const debug = createDebug("rtio:server:namespace");
+
+export interface NamespaceReservedEventsMap<
+  ListenEvents extends EventsMap,
+  EmitEvents extends EventsMap,
+  ServerSideEvents extends EventsMap,
+  SocketData,
+> {
+  connect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+  connection: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+}
+
+export type ServerReservedEventsMap<
+  ListenEvents extends EventsMap,
+  EmitEvents extends EventsMap,
+  ServerSideEvents extends EventsMap,
+  SocketData,
+> = NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData> & {
+  new_namespace: (namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+};
+
+/** A connection middleware: call `next()` to accept, `next(err)` to refuse with CONNECT_ERROR. */
+export type NamespaceMiddleware<ListenEvents extends EventsMap, EmitEvents extends EventsMap, ServerSideEvents extends EventsMap, SocketData> = (
+  socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+  next: (err?: ExtendedError) => void,
+) => void;
+
+/**
+ * A communication channel over the shared connections: its own sockets, middlewares, rooms
+ * (through its adapter) and events. `io.of("/chat")`.
+ */
+export class Namespace<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> extends StrictEventEmitter<
+  ServerSideEvents,
+  RemoveAcknowledgements<EmitEvents>,
+  NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+> {
+  readonly name: string;
+  /** The connected sockets, by id. */
+  readonly sockets: Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = new Map();
+  adapter!: Adapter;
+  readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** @internal The ack id counter, shared by every socket of the namespace (and by adapters). */
+  _ids = 0;
+  /** @internal */
+  _fns: Array<NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = [];
+  /** @internal Called when the last socket left; set for child namespaces that clean up. */
+  _onEmpty: (() => void) | undefined;
+
+  constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
+    super();
+    this.server = server;
+    this.name = name;
+    this._initAdapter();
+  }
+
+  /** @internal */
+  _initAdapter(): void {
+    this.adapter = this.server._createAdapter(this);
+    Promise.resolve(this.adapter.init()).catch((err: Error) => debug("adapter init failed: %s", err?.message));
+  }
+
+  /**
+   * Adds a connection middleware.
+   * @example io.use((socket, next) => (socket.handshake.auth.token ? next() : next(new Error("unauthorized"))));
+   */
+  use(fn: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
+    this._fns.push(fn);
+    return this;
+  }
+
+  private run(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (err?: ExtendedError) => void): void {
+    const fns = this._fns.slice();
+    if (fns.length === 0) return done();
+    const step = (i: number): void => {
+      fns[i]!(socket, (err) => {
+        if (err) return done(err);
+        if (i + 1 >= fns.length) return done();
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  /** @internal A client asks to join: recover or create its socket, run the middlewares, connect. */
+  async _add(
+    client: Client,
+    auth: Record<string, unknown>,
+    onConnected: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+  ): Promise<void> {
+    const socket = await this.createSocket(client, auth);
+    const recovery = this.server._opts.connectionStateRecovery;
+    if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
+      return this.doConnect(socket, onConnected);
+    }
+    this.run(socket, (err) => {
+      process.nextTick(() => {
+        if (client.conn.readyState !== "open") return debug("connection closed during the middlewares");
+        if (err) {
+          debug("middleware refused %s: %s", socket.id, err.message);
+          if (client.conn.protocol === 3) return socket._error(err.data || err.message);
+          return socket._error(err.data === undefined ? { message: err.message } : { message: err.message, data: err.data });
+        }
+        this.doConnect(socket, onConnected);
+      });
+    });
+  }
+
+  private async createSocket(client: Client, auth: Record<string, unknown>): Promise<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {
+    const { pid, offset } = auth;
+    if (this.server._opts.connectionStateRecovery && typeof pid === "string" && typeof offset === "string") {
+      try {
+        const session = await this.adapter.restoreSession(pid, offset);
+        if (session) return new Socket(this, client, auth, session);
+      } catch (err) {
+        debug("session restore failed: %s", (err as Error)?.message);
+      }
+    }
+    return new Socket(this, client, auth);
+  }
+
+  private doConnect(
+    socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    onConnected: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+  ): void {
+    this.sockets.set(socket.id, socket);
+    socket._onconnect();
+    onConnected(socket);
+    this.emitReserved("connect", socket);
+    this.emitReserved("connection", socket);
+  }
+
+  /** @internal */
+  _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.sockets.get(socket.id) !== socket) return;
+    this.sockets.delete(socket.id);
+    if (this.sockets.size === 0) this._onEmpty?.();
+  }
+
+  /** @internal */
+  _emitNewNamespace(nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    this.emitUntyped("new_namespace", nsp);
+  }
+
+  /** @internal An event sent by another server with `serverSideEmit`. */
+  _onServerSideEmit(args: [string, ...any[]]): void {
+    this.emitUntyped(...args);
+  }
+
+  private operator(): BroadcastOperator<EmitEvents, SocketData> {
+    return new BroadcastOperator<EmitEvents, SocketData>(this.adapter);
+  }
+
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().except(room);
+  }
+
+  compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().compress(compress);
+  }
+
+  get volatile(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().volatile;
+  }
+
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.operator().local;
+  }
+
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+    return this.operator().timeout(timeout);
+  }
+
+  /** Sends an event to every socket of the namespace. */
+  override emit<Ev extends EventNames<RemoveAcknowledgements<EmitEvents>>>(
+    ev: Ev,
+    ...args: EventParams<RemoveAcknowledgements<EmitEvents>, Ev>
+  ): boolean {
+    return (this.operator().emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args);
+  }
+
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    return this.operator().emitWithAck(ev, ...args);
+  }
+
+  send(...args: EventParams<EmitEvents, "message">): this {
+    (this.operator().emit as (ev: string, ...a: unknown[]) => boolean)("message", ...args);
+    return this;
+  }
+
+  write(...args: EventParams<EmitEvents, "message">): this {
+    return this.send(...args);
+  }
+
+  /**
+   * Sends an event to the other servers of the cluster; a last function argument gets
+   * `(err, replies)`.
+   */
+  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
+    if (SOCKET_RESERVED_EVENTS.has(ev as string)) {
+      throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
+    }
+    this.adapter.serverSideEmit([ev, ...args]);
+    return true;
+  }
+
+  serverSideEmitWithAck<Ev extends EventNamesWithAck<ServerSideEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<ServerSideEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]> {
+    return new Promise((resolve, reject) => {
+      const ack = (err: unknown, replies: FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]) =>
+        err ? reject(err) : resolve(replies);
+      (this.serverSideEmit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, ack);
+    });
+  }
+
+  /** The ids of every socket of the namespace. */
+  allSockets(): Promise<Set<SocketId>> {
+    return this.operator().allSockets();
+  }
+
+  fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
+    return this.operator().fetchSockets();
+  }
+
+  socketsJoin(room: Room | Room[]): void {
+    this.operator().socketsJoin(room);
+  }
+
+  socketsLeave(room: Room | Room[]): void {
+    this.operator().socketsLeave(room);
+  }
+
+  disconnectSockets(close = false): void {
+    this.operator().disconnectSockets(close);
+  }
+}

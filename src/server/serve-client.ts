@@ -1,0 +1,72 @@
+import { createReadStream, existsSync, readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import createDebug from "debug";
+
+const debug = createDebug("rtio:server:serve-client");
+
+/** The public names socket.io serves, and the bundles of ours that answer them. */
+const BUNDLES: Readonly<Record<string, string>> = {
+  "socket.io.js": "rtio.js",
+  "socket.io.min.js": "rtio.min.js",
+  "socket.io.esm.min.js": "rtio.esm.min.js",
+  "socket.io.msgpack.min.js": "rtio.msgpack.min.js",
+};
+
+interface PackageInfo {
+  root: string;
+  version: string;
+}
+
+let packageInfo: PackageInfo | undefined;
+
+// src/server (tsx) and dist/lib/server (build) sit at different depths: walk up to our package.json.
+function findPackage(): PackageInfo {
+  if (packageInfo) return packageInfo;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "rtio") return (packageInfo = { root: dir, version: pkg.version ?? "0.0.0" });
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return (packageInfo = { root: process.cwd(), version: "0.0.0" });
+    dir = parent;
+  }
+}
+
+/** The bundle file a request asks for, or undefined if the request is not for a bundle. */
+export function bundleFor(path: string, url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const pathname = url.split("?", 1)[0]!;
+  if (!pathname.startsWith(path + "/")) return undefined;
+  const name = pathname.slice(path.length + 1);
+  const isMap = name.endsWith(".map");
+  const bundle = BUNDLES[isMap ? name.slice(0, -4) : name];
+  return bundle === undefined ? undefined : bundle + (isMap ? ".map" : "");
+}
+
+/** Serves one bundle with the package version as ETag; a matching If-None-Match gets a 304. */
+export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: string): void {
+  const { root, version } = findPackage();
+  const etag = `"${version}"`;
+  res.setHeader("Cache-Control", "public, max-age=0");
+  res.setHeader("ETag", etag);
+  if (req.headers["if-none-match"] === etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  const file = join(root, "dist", bundle);
+  if (!existsSync(file)) {
+    debug("bundle %s not built", file);
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.setHeader("Content-Type", bundle.endsWith(".map") ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8");
+  res.writeHead(200);
+  createReadStream(file).pipe(res);
+}

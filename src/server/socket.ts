@@ -1,0 +1,452 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Socket as EngineSocket } from "engine.io";
+import createDebug from "debug";
+import { PacketType, type Packet } from "../parser/index.js";
+import type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+} from "../shared/typed-events.js";
+import { cancelAcks, timedAck, type AckFn } from "./acks.js";
+import type { Adapter, BroadcastFlags, Room, Session, SocketId } from "./adapter.js";
+import { AnyListeners, type AnyListener } from "./any-listeners.js";
+import { BroadcastOperator } from "./broadcast-operator.js";
+import type { Client } from "./client.js";
+import {
+  DEFAULTS,
+  INCOMING_RESERVED_EVENTS,
+  MESSAGES,
+  RECOVERABLE_DISCONNECT_REASONS,
+  SOCKET_RESERVED_EVENTS,
+  type DisconnectReason,
+} from "./constants.js";
+import { serverError } from "./errors.js";
+import { buildHandshake, type Handshake } from "./handshake.js";
+import type { Namespace } from "./namespace.js";
+import type { Server } from "./server.js";
+import { StrictEventEmitter } from "./typed-emitter.js";
+
+const debug = createDebug("rtio:server:socket");
+
+/** An incoming event as per-packet middlewares see it: the name, then the arguments. */
+export type Event = [string, ...any[]];
+
+export interface SocketReservedEventsMap {
+  disconnect: (reason: DisconnectReason, description?: any) => void;
+  disconnecting: (reason: DisconnectReason, description?: any) => void;
+  error: (err: Error) => void;
+}
+
+type SocketFlags = BroadcastFlags;
+
+const noop = (): void => {};
+
+/** A random id, URL-safe, as long as socket.io's. */
+export function generateId(): string {
+  return randomBytes(15).toString("base64url");
+}
+
+/**
+ * One client's presence in one namespace. `emit` sends to that client; `on` listens to what
+ * it sends; `to(room)` and friends start a broadcast that leaves this socket out.
+ */
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> extends StrictEventEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
+  readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  readonly client: Client;
+  /** The public id, also the name of the socket's own room. */
+  readonly id: SocketId;
+  readonly handshake: Handshake;
+  /** Whether this socket resumed a previous session (connection state recovery). */
+  readonly recovered: boolean = false;
+  /** Free for the app; survives recovery and is sent by `fetchSockets()` across servers. */
+  data: SocketData = {} as SocketData;
+  connected = false;
+  /** Pending acks by packet id; adapters add to it for broadcasts with acks. */
+  readonly acks = new Map<number, AckFn>();
+  /** The private session id, only with connection state recovery. */
+  private readonly pid: string | undefined;
+  private fns: Array<(event: Event, next: (err?: Error) => void) => void> = [];
+  private flags: SocketFlags = {};
+  private anyIncoming: AnyListeners | undefined;
+  private anyOutgoing: AnyListeners | undefined;
+  private missed: unknown[][] | undefined;
+
+  constructor(
+    nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    client: Client,
+    auth: Record<string, unknown>,
+    previousSession?: Session | null,
+  ) {
+    super();
+    this.nsp = nsp;
+    this.client = client;
+    this.handshake = buildHandshake(client.conn, auth);
+    if (previousSession) {
+      this.id = previousSession.sid;
+      this.pid = previousSession.pid;
+      this.adapter.addAll(this.id, new Set(previousSession.rooms));
+      this.data = previousSession.data as SocketData;
+      this.missed = previousSession.missedPackets;
+      this.recovered = true;
+    } else {
+      // socket.io-client 2.x expects the socket id to be the engine id on "/".
+      this.id = nsp.name === "/" && client.conn.protocol === 3 ? client.id : generateId();
+      this.pid = nsp.server._opts.connectionStateRecovery ? generateId() : undefined;
+    }
+  }
+
+  get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    return this.nsp.server;
+  }
+
+  get adapter(): Adapter {
+    return this.nsp.adapter;
+  }
+
+  /** The Engine.IO connection. */
+  get conn(): EngineSocket {
+    return this.client.conn;
+  }
+
+  /** The first HTTP request of the connection. */
+  get request(): IncomingMessage {
+    return this.client.request;
+  }
+
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /** The rooms this socket is in, its own id included. */
+  get rooms(): Set<Room> {
+    return this.adapter.socketRooms(this.id) ?? new Set();
+  }
+
+  /**
+   * Sends an event to this client. A function as last argument receives the client's reply.
+   * @example socket.emit("hello", "world", (reply) => console.log(reply));
+   */
+  override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    if (SOCKET_RESERVED_EVENTS.has(ev as string)) {
+      throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
+    }
+    const data: unknown[] = [ev, ...args];
+    const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
+    const flags = this.flags;
+    this.flags = {};
+    if (typeof data[data.length - 1] === "function") {
+      const id = this.nsp._ids++;
+      if (this.registerAck(id, data.pop() as (...a: any[]) => void, flags)) packet.id = id;
+    }
+    if (this.server._opts.connectionStateRecovery) {
+      // Through the adapter, so the packet gets an offset and is kept for a recovering client.
+      this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
+    } else {
+      this.notifyOutgoingListeners(packet);
+      this._packet(packet, flags);
+    }
+    return true;
+  }
+
+  /**
+   * Emits and resolves with the client's reply; rejects on timeout if `timeout()` was set.
+   * @example const reply = await socket.timeout(1000).emitWithAck("hello");
+   */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    const withErr = this.flags.timeout !== undefined;
+    return new Promise((resolve, reject) => {
+      const ack = (a: unknown, b: unknown) => {
+        if (!withErr) return resolve(a as FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>);
+        return a ? reject(a) : resolve(b as FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>);
+      };
+      (this.emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, ack);
+    });
+  }
+
+  /** Returns whether the ack was registered; a socket at its cap of pending acks drops it. */
+  private registerAck(id: number, ack: (...args: any[]) => void, flags: SocketFlags): boolean {
+    if (this.acks.size >= this.server._maxPendingAcks) {
+      debug("socket %s has too many pending acks, dropping one", this.id);
+      if (flags.timeout !== undefined) process.nextTick(ack, serverError("TOO_MANY_ACKS", MESSAGES.tooManyAcks));
+      return false;
+    }
+    const fn = flags.timeout === undefined ? ack : timedAck(this.acks, id, flags.timeout, ack, this);
+    this.acks.set(id, fn);
+    return true;
+  }
+
+  /** Same as `emit("message", ...args)`. */
+  send(...args: EventParams<EmitEvents, "message">): this {
+    (this.emit as (ev: string, ...a: unknown[]) => boolean)("message", ...args);
+    return this;
+  }
+
+  /** Same as `send`. */
+  write(...args: EventParams<EmitEvents, "message">): this {
+    return this.send(...args);
+  }
+
+  /** @internal Writes one packet of this namespace to the connection. */
+  _packet(packet: Packet, flags: SocketFlags = {}): void {
+    packet.nsp = this.nsp.name;
+    this.client._packet(packet, { compress: flags.compress !== false, volatile: flags.volatile });
+  }
+
+  /** Joins one room or several. */
+  join(rooms: Room | Room[]): Promise<void> | void {
+    return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
+  }
+
+  leave(room: Room): Promise<void> | void {
+    return this.adapter.del(this.id, room);
+  }
+
+  private leaveAll(): void {
+    this.adapter.delAll(this.id);
+  }
+
+  /** @internal Called once the namespace accepted the socket. */
+  _onconnect(): void {
+    this.connected = true;
+    this.join(this.id);
+    if (this.conn.protocol === 3) {
+      this._packet({ type: PacketType.CONNECT, nsp: this.nsp.name });
+    } else {
+      this._packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id, pid: this.pid } });
+    }
+    const missed = this.missed;
+    this.missed = undefined;
+    for (const data of missed ?? []) this._packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
+  }
+
+  /** @internal */
+  _onpacket(packet: Packet): void {
+    if (!this.connected) return;
+    switch (packet.type) {
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        return this.onevent(packet);
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        return this.onack(packet);
+      case PacketType.DISCONNECT:
+        return this.ondisconnect();
+      default:
+        return;
+    }
+  }
+
+  private onevent(packet: Packet): void {
+    const args = (packet.data ?? []) as unknown[];
+    if (INCOMING_RESERVED_EVENTS.has(args[0] as string)) {
+      return debug("ignoring reserved event %s from %s", args[0], this.id);
+    }
+    if (packet.id !== undefined) args.push(this.ack(packet.id));
+    if (this.anyIncoming?.size) this.anyIncoming.call(this, args);
+    this.dispatch(args as Event);
+  }
+
+  /** The function given to the app to reply to an event; a second call does nothing. */
+  private ack(id: number): (...args: unknown[]) => void {
+    let sent = false;
+    return (...args: unknown[]) => {
+      if (sent) return;
+      sent = true;
+      this._packet({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args });
+    };
+  }
+
+  private onack(packet: Packet): void {
+    const ack = this.acks.get(packet.id!);
+    if (typeof ack !== "function") return debug("bad ack %s", packet.id);
+    this.acks.delete(packet.id!);
+    ack.apply(this, (packet.data ?? []) as unknown[]);
+  }
+
+  private ondisconnect(): void {
+    this._onclose("client namespace disconnect");
+  }
+
+  /** @internal Reports an error to the app's `error` listeners, if any. */
+  _onerror(err: Error): void {
+    if (this.listenerCount("error") > 0) this.emitReserved("error", err);
+    else debug("unhandled socket error: %s", err.message);
+  }
+
+  /** @internal The socket leaves: `disconnecting` (rooms still readable), then `disconnect`. */
+  _onclose(reason: DisconnectReason, description?: unknown): void {
+    if (!this.connected) return;
+    this.emitReserved("disconnecting", reason, description);
+    if (this.pid !== undefined && this.server._opts.connectionStateRecovery && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
+      this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data });
+    }
+    this._cleanup();
+    this.client._remove(this);
+    this.connected = false;
+    this.emitReserved("disconnect", reason, description);
+    cancelAcks(this.acks);
+  }
+
+  /** @internal Leaves every room and the namespace. */
+  _cleanup(): void {
+    this.leaveAll();
+    this.nsp._remove(this);
+    // A listener that joins a room after disconnection must not leave a ghost entry.
+    this.join = noop;
+  }
+
+  /** @internal Sends CONNECT_ERROR: a middleware refused the connection. */
+  _error(err: unknown): void {
+    this._packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data: err });
+  }
+
+  /**
+   * Disconnects this socket from its namespace; with `close`, closes the whole connection.
+   * @example socket.disconnect(true);
+   */
+  disconnect(close = false): this {
+    if (!this.connected) return this;
+    if (close) {
+      this.client._disconnect();
+    } else {
+      this._packet({ type: PacketType.DISCONNECT, nsp: this.nsp.name });
+      this._onclose("server namespace disconnect");
+    }
+    return this;
+  }
+
+  /** Sets whether the next emit is compressed. */
+  compress(compress: boolean): this {
+    this.flags.compress = compress;
+    return this;
+  }
+
+  /** The next emit may be dropped if the client cannot receive it right now. */
+  get volatile(): this {
+    this.flags.volatile = true;
+    return this;
+  }
+
+  /** Sets a timeout on the ack of the next emit; the ack then gets an error first. */
+  timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
+    this.flags.timeout = timeout;
+    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
+  }
+
+  /** A broadcast to every socket of the namespace but this one. */
+  get broadcast(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.newBroadcastOperator();
+  }
+
+  /** A broadcast limited to this server (with a multi-server adapter). */
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.newBroadcastOperator().local;
+  }
+
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.newBroadcastOperator().to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.newBroadcastOperator().in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.newBroadcastOperator().except(room);
+  }
+
+  private newBroadcastOperator(): BroadcastOperator<EmitEvents, SocketData> {
+    const flags = this.flags;
+    this.flags = {};
+    return new BroadcastOperator<EmitEvents, SocketData>(this.adapter, new Set(), new Set([this.id]), flags);
+  }
+
+  /** Adds a per-packet middleware, run for every incoming event before the listeners. */
+  use(fn: (event: Event, next: (err?: Error) => void) => void): this {
+    this.fns.push(fn);
+    return this;
+  }
+
+  private dispatch(event: Event): void {
+    this.run(event, (err) => {
+      process.nextTick(() => {
+        if (err) return this._onerror(err);
+        if (this.connected) this.emitUntyped(...event);
+        else debug("event after disconnection ignored");
+      });
+    });
+  }
+
+  private run(event: Event, done: (err?: Error) => void): void {
+    const fns = this.fns;
+    if (fns.length === 0) return done();
+    const step = (i: number): void => {
+      fns[i]!(event, (err) => {
+        if (err) return done(err);
+        if (i + 1 >= fns.length) return done();
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  /** Adds a listener called for every incoming event, with the event name first. */
+  onAny(listener: AnyListener): this {
+    (this.anyIncoming ??= new AnyListeners()).add(listener);
+    return this;
+  }
+
+  prependAny(listener: AnyListener): this {
+    (this.anyIncoming ??= new AnyListeners()).prepend(listener);
+    return this;
+  }
+
+  offAny(listener?: AnyListener): this {
+    this.anyIncoming?.remove(listener);
+    return this;
+  }
+
+  listenersAny(): AnyListener[] {
+    return this.anyIncoming?.all() ?? [];
+  }
+
+  /** Adds a listener called for every outgoing event, with the event name first. */
+  onAnyOutgoing(listener: AnyListener): this {
+    (this.anyOutgoing ??= new AnyListeners()).add(listener);
+    return this;
+  }
+
+  prependAnyOutgoing(listener: AnyListener): this {
+    (this.anyOutgoing ??= new AnyListeners()).prepend(listener);
+    return this;
+  }
+
+  offAnyOutgoing(listener?: AnyListener): this {
+    this.anyOutgoing?.remove(listener);
+    return this;
+  }
+
+  listenersAnyOutgoing(): AnyListener[] {
+    return this.anyOutgoing?.all() ?? [];
+  }
+
+  /** Tells the outgoing catch-all listeners about a packet; adapters call it for broadcasts. */
+  notifyOutgoingListeners(packet: Packet): void {
+    if (this.anyOutgoing?.size) this.anyOutgoing.call(this, (packet.data ?? []) as unknown[]);
+  }
+}
