@@ -41,8 +41,9 @@ for (const impl of await serverImpls()) {
       const b = f.track(io(f.server.url + "/chat", { transports: ["websocket"] }));
       await Promise.all([next(a, "connect"), next(b, "connect")]);
       assert.equal(a.io, b.io);
-      const [[sa], [sb]] = [await f.server.io.of("/").fetchSockets(), await f.server.io.of("/chat").fetchSockets()];
-      assert.equal(sa!.conn.id, sb!.conn.id);
+      const sa = f.server.io.of("/").sockets.get(a.id!)!;
+      const sb = f.server.io.of("/chat").sockets.get(b.id!)!;
+      assert.equal(sa.conn.id, sb.conn.id);
       b.disconnect();
       assert.equal(a.connected, true, "closing one namespace keeps the shared connection");
     });
