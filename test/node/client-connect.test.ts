@@ -43,7 +43,7 @@ for (const impl of await serverImpls()) {
       assert.equal(a.io, b.io);
       const sa = f.server.io.of("/").sockets.get(a.id!)!;
       const sb = f.server.io.of("/chat").sockets.get(b.id!)!;
-      assert.equal(sa.conn.id, sb.conn.id);
+      assert.equal(sa.conn, sb.conn, "one engine connection on the server too");
       b.disconnect();
       assert.equal(a.connected, true, "closing one namespace keeps the shared connection");
     });
