@@ -49,11 +49,12 @@ export function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 /** Heap used after a full collection; needs `--expose-gc` (the driver always passes it). */
-export function heapAfterGc(): { heapUsed: number; rss: number } {
+export function heapAfterGc(): { heapUsed: number; external: number; rss: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("global.gc is missing: child processes must run with --expose-gc");
   gc();
   gc();
   const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss };
+  // `external` holds the Buffers queued for sockets that cannot write: what a slow consumer piles up.
+  return { heapUsed: m.heapUsed, external: m.external, rss: m.rss };
 }

@@ -1,0 +1,72 @@
+/**
+ * Cluster: three server nodes joined by @socket.io/redis-adapter over a local redis-server,
+ * raw clients spread evenly over them, broadcasts from node 1 carrying their send time.
+ * Measures: deliveries per second (all clients, all broadcasts, over the wall time from the
+ * first broadcast to the last delivery) and the p99 of send-to-receive latency.
+ */
+import type { SocketIoImpl } from "../lib/impl.js";
+import type { Child } from "../lib/proc.js";
+import type { Metric } from "../lib/result.js";
+import { alternate } from "../lib/rounds.js";
+import { quantile } from "../lib/stats.js";
+import { connectAll, expectConnected, resetCounts, shutdown, startLoadgens, startServer, waitForFrames } from "./fleet.js";
+import { startRedis } from "./redis-server.js";
+import type { Scenario } from "./scenario.js";
+
+const METRICS: Metric[] = [
+  { key: "rate", label: "deliveries per second", unit: "msg/s", better: "higher", target: 1.1 },
+  { key: "p99", label: "p99 latency", unit: "ms", better: "lower" },
+  { key: "p50", label: "median latency", unit: "ms", better: "lower" },
+];
+
+const NODES = 3;
+
+export const cluster: Scenario = {
+  name: "cluster",
+  description: "broadcasts through Redis to raw clients spread over three server nodes",
+  async run(ctx) {
+    const perNode = ctx.quick ? 50 : 100;
+    const count = ctx.quick ? 100 : 300;
+    const redis = await startRedis();
+    const loadgens = await startLoadgens(1).catch((e: unknown) => {
+      redis.stop();
+      throw e;
+    });
+    try {
+      const rows = await alternate(["rtio", "socket.io"], ctx, async (row) => {
+        const nodes: Child[] = [];
+        try {
+          for (let i = 0; i < NODES; i++) {
+            const { server, port } = await startServer("servers/broadcast-server.ts", row as SocketIoImpl, ["--redis", String(redis.port)]);
+            nodes.push(server);
+            await connectAll(loadgens, port, perNode, 30_000);
+            await expectConnected(server, perNode, `cluster node ${i + 1}`);
+          }
+          const total = perNode * NODES;
+          await resetCounts(loadgens, true);
+          const t0 = performance.now();
+          await nodes[0]!.call("broadcast", { audience: "all", count, kind: "stamp", batch: 5 }, 60_000);
+          await waitForFrames(loadgens, { text: total * count, binary: 0 }, 60_000, "cluster broadcast");
+          const wallMs = performance.now() - t0;
+          const latencies = (await Promise.all(loadgens.map((lg) => lg.call<number[]>("latencies")))).flat();
+          return { rate: (total * count) / (wallMs / 1000), p99: quantile(latencies, 0.99), p50: quantile(latencies, 0.5) };
+        } finally {
+          await Promise.all(loadgens.map((lg) => lg.call("close")));
+          await shutdown(nodes);
+        }
+      });
+      return {
+        scenario: "cluster",
+        description: `${NODES} nodes × ${perNode} raw clients, ${count} broadcasts from node 1 through Redis`,
+        metrics: METRICS,
+        rows,
+        baseline: "socket.io",
+        subject: "rtio",
+        notes: ["cluster: latency is measured from the server's send to the client's receive (same machine clock)"],
+      };
+    } finally {
+      await shutdown(loadgens);
+      redis.stop();
+    }
+  },
+};
