@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { once as onceEvent } from "node:events";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import express from "express";
+import Koa from "koa";
+import { Server } from "../../src/server/index.js";
+import { RawEngineClient } from "../support/raw-engine.js";
+import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
+
+const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+async function listen(http: HttpServer): Promise<number> {
+  http.listen(0, "127.0.0.1");
+  await onceEvent(http, "listening");
+  return (http.address() as AddressInfo).port;
+}
+
+/** Connects a client, checks an ack round trip, and closes it. */
+async function roundTrip(client: ClientUnderTest, io: Server, url: string, opts = {}): Promise<void> {
+  io.on("connection", (socket) => socket.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v)));
+  const c = client.io(url, { forceNew: true, reconnection: false, ...opts });
+  try {
+    await connected(c);
+    assert.equal(await c.emitWithAck("echo", "ok"), "ok");
+  } finally {
+    c.disconnect();
+  }
+}
+
+for (const client of await clientsUnderTest()) {
+  describe(`server: mounting (${client.name})`, { timeout: 20_000 }, () => {
+    it("works on an Express app, which keeps serving its own routes", async () => {
+      const app = express();
+      app.get("/hello", (_req, res) => void res.send("world"));
+      const http = createServer(app);
+      const io = new Server(http);
+      const port = await listen(http);
+      try {
+        await roundTrip(client, io, `http://127.0.0.1:${port}`);
+        assert.equal(await (await fetch(`http://127.0.0.1:${port}/hello`)).text(), "world");
+      } finally {
+        await io.close();
+      }
+    });
+
+    it("works on a Koa app", async () => {
+      const app = new Koa();
+      app.use((ctx) => {
+        ctx.body = "koa";
+      });
+      const http = createServer(app.callback());
+      const io = new Server(http);
+      const port = await listen(http);
+      try {
+        await roundTrip(client, io, `http://127.0.0.1:${port}`);
+        assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "koa");
+      } finally {
+        await io.close();
+      }
+    });
+
+    it("new Server(port) creates and listens on its own http server", async () => {
+      const io = new Server(0);
+      await onceEvent(io.httpServer!, "listening");
+      const port = (io.httpServer!.address() as AddressInfo).port;
+      try {
+        await roundTrip(client, io, `http://127.0.0.1:${port}`);
+      } finally {
+        await io.close();
+      }
+    });
+
+    it("new Server(opts) then attach() / listen(), with a custom path", async () => {
+      const io = new Server({ path: "/my-path/" });
+      const http = createServer();
+      io.listen(http);
+      const port = await listen(http);
+      try {
+        assert.equal(io.path(), "/my-path");
+        await roundTrip(client, io, `http://127.0.0.1:${port}`, { path: "/my-path" });
+      } finally {
+        await io.close();
+      }
+    });
+
+    it("refuses to attach to an express handler function", () => {
+      const io = new Server();
+      assert.throws(() => io.attach(express() as never), /Please pass a http.Server instance/);
+    });
+  });
+}
+
+describe("server: engine.io options and client bundles", { timeout: 20_000 }, () => {
+  async function start(opts: ConstructorParameters<typeof Server>[1] = {}): Promise<{ io: Server; port: number; base: string }> {
+    const http = createServer();
+    const io = new Server(http, opts);
+    const port = await listen(http);
+    return { io, port, base: `http://127.0.0.1:${port}` };
+  }
+
+  it("serves the client bundles under the path with an ETag, and 304 on If-None-Match", async () => {
+    const { io, base } = await start();
+    try {
+      const res = await fetch(`${base}/socket.io/socket.io.js`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("etag"), `"${version}"`);
+      assert.match(res.headers.get("content-type")!, /application\/javascript/);
+      const body = await res.text();
+      assert.equal(body, readFileSync(new URL("../../dist/rtio.js", import.meta.url), "utf8"));
+      const cached = await fetch(`${base}/socket.io/socket.io.js`, { headers: { "If-None-Match": `"${version}"` } });
+      assert.equal(cached.status, 304);
+      await cached.text();
+      for (const name of ["socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js", "socket.io.js.map", "socket.io.min.js.map"]) {
+        const r = await fetch(`${base}/socket.io/${name}`);
+        assert.equal(r.status, 200, name);
+        await r.arrayBuffer();
+      }
+      const map = await fetch(`${base}/socket.io/socket.io.min.js.map`);
+      assert.match(map.headers.get("content-type")!, /application\/json/);
+      await map.text();
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("does not serve the bundles with serveClient: false", async () => {
+    const { io, base } = await start({ serveClient: false });
+    try {
+      const res = await fetch(`${base}/socket.io/socket.io.js`);
+      assert.notEqual(res.status, 200);
+      await res.text();
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("keeps CORS closed unless configured", async () => {
+    const closed = await start();
+    try {
+      const res = await fetch(`${closed.base}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: "https://evil.example" } });
+      assert.equal(res.headers.get("access-control-allow-origin"), null);
+      await res.text();
+    } finally {
+      await closed.io.close();
+    }
+    const open = await start({ cors: { origin: "https://app.example" } });
+    try {
+      const res = await fetch(`${open.base}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: "https://app.example" } });
+      assert.equal(res.headers.get("access-control-allow-origin"), "https://app.example");
+      await res.text();
+    } finally {
+      await open.io.close();
+    }
+  });
+
+  it("passes engine.io options through (pingInterval, pingTimeout, maxHttpBufferSize)", async () => {
+    const { io, port } = await start({ pingInterval: 1234, pingTimeout: 567, maxHttpBufferSize: 100 });
+    try {
+      const raw = await RawEngineClient.connect(port);
+      assert.equal(raw.handshake.pingInterval, 1234);
+      assert.equal(raw.handshake.pingTimeout, 567);
+      assert.equal(raw.handshake.maxPayload, 100);
+      await raw.join();
+      raw.send('2["big","' + "x".repeat(500) + '"]');
+      await raw.closed;
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("honours allowRequest", async () => {
+    const { io, base } = await start({ allowRequest: (req, cb) => cb(null, req.headers["x-ok"] === "yes") });
+    try {
+      const denied = await fetch(`${base}/socket.io/?EIO=4&transport=polling`);
+      assert.equal(denied.status, 403);
+      await denied.text();
+      const allowed = await fetch(`${base}/socket.io/?EIO=4&transport=polling`, { headers: { "x-ok": "yes" } });
+      assert.equal(allowed.status, 200);
+      await allowed.text();
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("lets Engine.IO v3 clients (socket.io-client 2.x) in with allowEIO3, joined to '/' at once", async () => {
+    const refused = await start();
+    try {
+      const res = await fetch(`${refused.base}/socket.io/?EIO=3&transport=polling`);
+      assert.equal(res.status, 400);
+      await res.text();
+    } finally {
+      await refused.io.close();
+    }
+    const { io, base } = await start({ allowEIO3: true });
+    try {
+      const connection = once(io, "connection");
+      const res = await fetch(`${base}/socket.io/?EIO=3&transport=polling`);
+      assert.equal(res.status, 200);
+      const handshake = await res.text();
+      assert.match(handshake, /0\{"sid":"[^"]+"/);
+      const [socket] = (await connection) as [{ id: string; conn: { protocol: number } }];
+      assert.equal(socket.conn.protocol, 3);
+      const sid = /"sid":"([^"]+)"/.exec(handshake)![1]!;
+      // socket.io 2.x uses the engine id as the socket id on "/".
+      assert.equal(socket.id, sid);
+      const poll = await fetch(`${base}/socket.io/?EIO=3&transport=polling&sid=${sid}`);
+      assert.match(await poll.text(), /40/);
+    } finally {
+      await io.close();
+    }
+  });
+});
