@@ -4,36 +4,38 @@ import { ParserError } from "./errors.js";
 /** What the encoder sends as a separate binary frame. */
 export type Attachment = ArrayBuffer | ArrayBufferView | Blob;
 
+// File extends Blob, so the Blob check covers both.
 const hasBlob = typeof Blob === "function";
-const hasFile = typeof File === "function";
 
 /** True for Buffer, ArrayBuffer, every ArrayBuffer view, Blob and File. */
 export function isBinary(value: unknown): value is Attachment {
-  return (
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    (hasBlob && value instanceof Blob) ||
-    (hasFile && value instanceof File)
-  );
+  // Views first: Buffer, the common case in Node, is one.
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (hasBlob && value instanceof Blob);
 }
 
 function hasToJSON(value: object): value is { toJSON(key: string): unknown } {
   return typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
 
-/** Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? */
-export function hasBinary(value: unknown, key = ""): boolean {
+/**
+ * Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? Runs on
+ * every outgoing event, so it allocates nothing: the key that `toJSON` receives is only
+ * built when some `toJSON` needs it.
+ */
+export function hasBinary(value: unknown, key: string | number = ""): boolean {
   if (typeof value !== "object" || value === null) return false;
-  if (isBinary(value)) return true;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (hasBinary(value[i], String(i))) return true;
+      if (hasBinary(value[i], i)) return true;
     }
     return false;
   }
-  if (hasToJSON(value)) return hasBinary(value.toJSON(key), key);
+  // A plain object is never binary itself: skip the class checks for the common case.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && isBinary(value)) return true;
+  if (hasToJSON(value)) return hasBinary(value.toJSON(String(key)), key);
   for (const k in value) {
-    if (Object.prototype.hasOwnProperty.call(value, k) && hasBinary((value as Record<string, unknown>)[k], k)) {
+    if (hasBinary((value as Record<string, unknown>)[k], k) && Object.prototype.hasOwnProperty.call(value, k)) {
       return true;
     }
   }

@@ -87,22 +87,20 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
   }
 
   private decodeString(str: string): Packet {
-    const type = str.charCodeAt(0) - 48;
+    const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
     const rule: TypeRule | undefined = RULES[type as PacketType];
-    if (str.length === 0 || rule === undefined) {
+    if (rule === undefined) {
       throw new ParserError("UNKNOWN_PACKET_TYPE", `unknown packet type ${JSON.stringify(str.charAt(0))}`);
     }
-    const cursor = { i: 1 };
     const packet: Packet = { type, nsp: "/" };
-    if (rule.binary) packet.attachments = this.readAttachmentCount(str, cursor);
-    if (str.charCodeAt(cursor.i) === 47 /* / */) packet.nsp = readNamespace(str, cursor);
-    const id = readAckId(str, cursor);
-    if (!isAckIdAllowed(rule, id)) {
-      const why = id === undefined ? "it needs an ack id" : "it cannot carry an ack id";
+    let i = rule.binary ? this.readAttachmentCount(str, packet) : 1;
+    if (str.charCodeAt(i) === 47 /* / */) i = readNamespace(str, i, packet);
+    i = readAckId(str, i, packet);
+    if (!isAckIdAllowed(rule, packet.id)) {
+      const why = packet.id === undefined ? "it needs an ack id" : "it cannot carry an ack id";
       throw new ParserError("INVALID_ACK_ID", `invalid packet of type ${PacketType[type]}: ${why}`);
     }
-    if (id !== undefined) packet.id = id;
-    const data = cursor.i < str.length ? this.parseJSON(str.slice(cursor.i)) : undefined;
+    const data = i < str.length ? this.parseJSON(str.slice(i)) : undefined;
     if (!rule.payload(data)) {
       throw new ParserError("INVALID_PAYLOAD", `invalid payload for ${PacketType[type]}: expected ${rule.expects}`);
     }
@@ -110,19 +108,19 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
     return packet;
   }
 
-  private readAttachmentCount(str: string, cursor: { i: number }): number {
-    const start = cursor.i;
-    const end = skipDigits(str, start);
-    if (end === start || end - start > MAX_COUNT_DIGITS || str.charCodeAt(end) !== 45 /* - */) {
+  /** Reads `<count>-` into `packet.attachments`; returns the index after the dash. */
+  private readAttachmentCount(str: string, packet: Packet): number {
+    const end = skipDigits(str, 1);
+    if (end === 1 || end - 1 > MAX_COUNT_DIGITS || str.charCodeAt(end) !== 45 /* - */) {
       throw new ParserError("ILLEGAL_ATTACHMENTS", "illegal attachments: a binary packet must start with its attachment count and '-'");
     }
-    const count = Number(str.slice(start, end));
+    const count = Number(str.slice(1, end));
     if (count < 1) throw new ParserError("ILLEGAL_ATTACHMENTS", "illegal attachments: a binary packet needs at least one attachment");
     if (count > this.maxAttachments) {
       throw new ParserError("TOO_MANY_ATTACHMENTS", `too many attachments: ${count} announced, at most ${this.maxAttachments} allowed`);
     }
-    cursor.i = end + 1;
-    return count;
+    packet.attachments = count;
+    return end + 1;
   }
 
   private parseJSON(json: string): unknown {
@@ -144,23 +142,24 @@ function skipDigits(str: string, i: number): number {
 }
 
 // A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
-function readNamespace(str: string, cursor: { i: number }): string {
-  const comma = str.indexOf(",", cursor.i);
-  const end = comma === -1 ? str.length : comma;
-  const nsp = str.slice(cursor.i, end);
-  cursor.i = comma === -1 ? end : end + 1;
-  return nsp;
+function readNamespace(str: string, i: number, packet: Packet): number {
+  const comma = str.indexOf(",", i);
+  if (comma === -1) {
+    packet.nsp = str.slice(i);
+    return str.length;
+  }
+  packet.nsp = str.slice(i, comma);
+  return comma + 1;
 }
 
-function readAckId(str: string, cursor: { i: number }): number | undefined {
-  const start = cursor.i;
-  const end = skipDigits(str, start);
-  if (end === start) return undefined;
-  if (end - start > MAX_ACK_ID_DIGITS) {
+function readAckId(str: string, i: number, packet: Packet): number {
+  const end = skipDigits(str, i);
+  if (end === i) return i;
+  if (end - i > MAX_ACK_ID_DIGITS) {
     throw new ParserError("INVALID_ACK_ID", `invalid ack id: more than ${MAX_ACK_ID_DIGITS} digits`);
   }
-  cursor.i = end;
-  return Number(str.slice(start, end));
+  packet.id = Number(str.slice(i, end));
+  return end;
 }
 
 function assemble(pending: PendingBinary): Packet {

@@ -28,7 +28,7 @@ const packet: fc.Arbitrary<Packet> = fc.oneof(
   fc.record({ type: fc.constant(PacketType.EVENT), nsp: namespace, data: fc.tuple(eventName, fc.array(value, { maxLength: 4 })).map(([n, args]) => [n, ...args]), id: fc.option(fc.nat(), { nil: undefined }) }),
   fc.record({ type: fc.constant(PacketType.ACK), nsp: namespace, data: fc.array(value, { maxLength: 4 }), id: fc.nat() }),
   fc.record({ type: fc.constant(PacketType.CONNECT_ERROR), nsp: namespace, data: fc.oneof(fc.string(), fc.record({ message: fc.string() })) }),
-).map(dropUndefined);
+).map((p) => dropUndefined(p as Packet));
 
 function dropUndefined(p: Packet): Packet {
   const out: Packet = { type: p.type, nsp: p.nsp };
