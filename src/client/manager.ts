@@ -1,9 +1,9 @@
 import { Emitter } from "@socket.io/component-emitter";
 import { Socket as Engine } from "engine.io-client";
-import * as defaultParser from "../parser/index.js";
 import type { Packet } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
 import { DEFAULTS, type CloseReason, type ManagerState } from "./constants.js";
+import { defaultParser } from "./default-parser.js";
 import { clientError } from "./errors.js";
 import { log } from "./log.js";
 import { on } from "./on.js";
@@ -78,7 +78,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this._timers,
       o.autoUnref === true,
     );
-    const parser = o.parser ?? (defaultParser as ParserLike);
+    const parser = o.parser ?? defaultParser;
     this.encoder = new parser.Encoder();
     this.decoder = new parser.Decoder();
     this._autoConnect = o.autoConnect !== false;

@@ -1,0 +1,81 @@
+// Browser bundles of the client (npm run build, after tsc): classic scripts defining the
+// global `io`, an ES module, and a classic bundle whose default codec is MessagePack.
+import { fileURLToPath } from "node:url";
+import commonjs from "@rollup/plugin-commonjs";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+import terser from "@rollup/plugin-terser";
+import esbuild from "rollup-plugin-esbuild";
+
+const { version } = (await import("./package.json", { with: { type: "json" } })).default;
+const banner = `/*! rtio v${version} | MIT License */`;
+
+// Logging is for Node: in the browser `debug` becomes a function returning a no-op, and
+// esbuild's `pure` lets the minifier drop every `debug(...)` call site.
+const noDebug = {
+  name: "no-debug",
+  resolveId: (id) => (id === "debug" ? "\0no-debug" : null),
+  load: (id) => (id === "\0no-debug" ? "export default function () { return function () {}; }" : null),
+};
+
+// The msgpack bundle swaps the client's default codec for src/msgpack.
+const msgpackDefault = {
+  name: "msgpack-default",
+  resolveId: (id, importer) =>
+    id === "./default-parser.js" && importer?.includes("/src/client/")
+      ? fileURLToPath(new URL("./src/client/default-parser.msgpack.ts", import.meta.url))
+      : null,
+};
+
+// engine.io-client's `browser` map (globals.node.js -> globals.js, ...) is not applied by
+// node-resolve to a package with an `exports` map, so apply it here.
+const engineBrowserFiles = {
+  name: "engine-browser-files",
+  resolveId(id, importer) {
+    if (!importer?.includes("/engine.io-client/build/esm/") || !id.endsWith(".node.js")) return null;
+    return fileURLToPath(new URL(id.replace(/\.node\.js$/, ".js"), "file://" + importer));
+  },
+};
+
+const plugins = (...extra) => [
+  noDebug,
+  engineBrowserFiles,
+  ...extra,
+  nodeResolve({ browser: true, extensions: [".ts", ".mjs", ".js", ".json"] }),
+  commonjs(),
+  // ES2020 keeps `?.` and `??`; plain-assignment class fields keep the constructors short.
+  esbuild({
+    target: "es2020",
+    pure: ["debug"],
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+  }),
+];
+
+const minify = terser({ format: { comments: /^!/ }, compress: { passes: 2, pure_getters: true }, mangle: { properties: false } });
+
+const classic = (file, min) => ({
+  file,
+  format: "umd",
+  name: "io",
+  exports: "default",
+  sourcemap: true,
+  banner,
+  plugins: min ? [minify] : [],
+});
+
+export default [
+  {
+    input: "src/client/browser.ts",
+    plugins: plugins(),
+    output: [classic("dist/rtio.js", false), classic("dist/rtio.min.js", true)],
+  },
+  {
+    input: "src/client/index.ts",
+    plugins: plugins(),
+    output: { file: "dist/rtio.esm.min.js", format: "es", sourcemap: true, banner, plugins: [minify] },
+  },
+  {
+    input: "src/client/browser.ts",
+    plugins: plugins(msgpackDefault),
+    output: classic("dist/rtio.msgpack.min.js", true),
+  },
+];
