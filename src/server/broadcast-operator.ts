@@ -95,10 +95,14 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
 
   private broadcastWithAck(packet: Packet, ack: (...args: unknown[]) => void): void {
     const single = this.flags.expectSingleResponse === true;
+    const pending = (this.adapter.nsp as { _pendingAcks?: Set<AckCollector> })._pendingAcks;
     const collector = new AckCollector(this.flags.timeout, (err, replies) => {
+      pending?.delete(collector);
       if (single) ack(err, replies[0] ?? null);
       else ack(err, replies);
     });
+    // Tracked by the namespace so that closing the server fails it instead of leaving its timer.
+    pending?.add(collector);
     this.adapter.broadcastWithAck(
       packet,
       this.options(),
@@ -160,7 +164,7 @@ function asArray(room: Room | Room[]): Room[] {
  * Gathers the replies of a broadcast with acks. Done when every server said how many
  * clients it reached and that many replies came, or when the timeout passes.
  */
-class AckCollector {
+export class AckCollector {
   private readonly replies: unknown[] = [];
   private expectedServers = -1;
   private reportedServers = 0;
@@ -196,6 +200,11 @@ class AckCollector {
 
   private check(): void {
     if (this.expectedServers === this.reportedServers && this.replies.length >= this.expectedClients) this.end(null);
+  }
+
+  /** Ends it now, with `err` and the replies so far. */
+  cancel(err: Error): void {
+    this.end(err);
   }
 
   private end(err: Error | null): void {

@@ -47,6 +47,7 @@ export const MESSAGES = {
   timeout: "operation has timed out",
   disconnected: "socket has been disconnected",
   tooManyAcks: "too many pending acknowledgements",
+  serverClosed: "server shutting down",
 } as const;
 
 export const DEFAULTS = {

@@ -5,6 +5,7 @@ export type ServerErrorCode =
   | "ACK_TIMEOUT"
   | "SOCKET_DISCONNECTED"
   | "TOO_MANY_ACKS"
+  | "SERVER_CLOSED"
   | "INVALID_ARGUMENT";
 
 /** An error raised by the server layer; match on `code`, not on `message`. */

@@ -12,7 +12,7 @@ import type {
   RemoveAcknowledgements,
 } from "../shared/typed-events.js";
 import type { Adapter, Room, SocketId } from "./adapter.js";
-import { BroadcastOperator, type RemoteSocket } from "./broadcast-operator.js";
+import { BroadcastOperator, type AckCollector, type RemoteSocket } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { SOCKET_RESERVED_EVENTS } from "./constants.js";
 import { serverError, type ExtendedError } from "./errors.js";
@@ -70,6 +70,8 @@ export class Namespace<
   _ids = 0;
   /** @internal */
   _fns: Array<NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = [];
+  /** @internal Broadcasts still waiting for acks; failed when the server closes. */
+  readonly _pendingAcks: Set<AckCollector> = new Set();
   /** @internal Called when the last socket left; set for child namespaces that clean up. */
   _onEmpty: (() => void) | undefined;
 

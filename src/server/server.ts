@@ -19,7 +19,8 @@ import type {
 import { Adapter, type Room, type SocketId } from "./adapter.js";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator.js";
 import { Client } from "./client.js";
-import { DEFAULTS } from "./constants.js";
+import { DEFAULTS, MESSAGES } from "./constants.js";
+import { serverError } from "./errors.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions } from "./options.js";
 import { ParentNamespace } from "./parent-namespace.js";
@@ -310,6 +311,8 @@ export class Server<
     await Promise.allSettled(
       [...this._nsps.values()].map(async (nsp) => {
         for (const socket of [...nsp.sockets.values()]) socket._onclose("server shutting down");
+        const closing = serverError("SERVER_CLOSED", MESSAGES.serverClosed);
+        for (const pending of [...nsp._pendingAcks]) pending.cancel(closing);
         await nsp.adapter.close();
       }),
     );

@@ -4,11 +4,23 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import express from "express";
-import Koa from "koa";
+import { createRequire } from "node:module";
 import { Server } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
 import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
+
+// express and koa ship no types here; these are the few members the tests use.
+type RequestListener = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void;
+interface ExpressApp extends RequestListener {
+  get(path: string, handler: (req: unknown, res: { send(body: string): void }) => void): void;
+}
+interface KoaApp {
+  use(fn: (ctx: { body: unknown }) => void): void;
+  callback(): RequestListener;
+}
+const require = createRequire(import.meta.url);
+const express = require("express") as () => ExpressApp;
+const Koa = require("koa") as new () => KoaApp;
 
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
