@@ -42,9 +42,10 @@ const plugins = (...extra) => [
   ...extra,
   nodeResolve({ browser: true, extensions: [".ts", ".mjs", ".js", ".json"] }),
   commonjs(),
-  // ES2020 keeps `?.` and `??`; plain-assignment class fields keep the constructors short.
+  // ES2022 keeps `?.`, `??` and `#private` members (which terser mangles); plain-assignment
+  // class fields keep the constructors short.
   esbuild({
-    target: "es2020",
+    target: "es2022",
     pure: ["debug"],
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
   }),

@@ -16,46 +16,49 @@ interface PendingAck {
  * dropped because the connection that could answer it is gone.
  */
 export class AckStore {
-  private nextId = 0;
-  private readonly pending = new Map<number, PendingAck>();
+  #nextId = 0;
+  readonly #pending = new Map<number, PendingAck>();
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly unref: boolean,
-  ) {}
+  readonly #timers: Timers;
+  readonly #unref: boolean;
+
+  constructor(timers: Timers, unref: boolean) {
+    this.#timers = timers;
+    this.#unref = unref;
+  }
 
   /**
    * Registers `fn` under a fresh id. With a `timeout`, `fn` gets the timeout error when it
    * expires and `onTimeout` runs first (to drop a packet that was never sent).
    */
   add(fn: AckFn, withError: boolean, timeout?: number, onTimeout?: (id: number) => void): number {
-    const id = this.nextId++;
+    const id = this.#nextId++;
     const record: PendingAck = { fn, withError: withError || timeout !== undefined, cancel: undefined };
     if (timeout !== undefined) {
       record.cancel = startTimer(
-        this.timers,
+        this.#timers,
         timeout,
         () => {
-          this.pending.delete(id);
+          this.#pending.delete(id);
           onTimeout?.(id);
           fn(clientError("ACK_TIMEOUT"));
         },
-        this.unref,
+        this.#unref,
       );
     }
-    this.pending.set(id, record);
+    this.#pending.set(id, record);
     return id;
   }
 
   has(id: number): boolean {
-    return this.pending.has(id);
+    return this.#pending.has(id);
   }
 
   /** Delivers the answer to ack `id`; an unknown or settled id is ignored. */
   settle(id: number, args: unknown[]): void {
-    const record = this.pending.get(id);
+    const record = this.#pending.get(id);
     if (!record) return;
-    this.pending.delete(id);
+    this.#pending.delete(id);
     record.cancel?.();
     if (record.withError) record.fn(null, ...args);
     else record.fn(...args);
@@ -67,9 +70,9 @@ export class AckStore {
    * packets still waiting in the send buffer: they have not been sent yet.
    */
   dropAll(keep: (id: number) => boolean): void {
-    for (const [id, record] of this.pending) {
+    for (const [id, record] of this.#pending) {
       if (keep(id)) continue;
-      this.pending.delete(id);
+      this.#pending.delete(id);
       record.cancel?.();
       if (record.withError) record.fn(clientError("ACK_DISCONNECTED"));
     }

@@ -2,24 +2,24 @@ type AnyListener = (...args: any[]) => void;
 
 /** The catch-all listeners of one direction (incoming or outgoing). */
 export class AnyListeners {
-  private list: AnyListener[] = [];
+  #list: AnyListener[] = [];
 
   add(fn: AnyListener, first = false): void {
-    if (first) this.list.unshift(fn);
-    else this.list.push(fn);
+    if (first) this.#list.unshift(fn);
+    else this.#list.push(fn);
   }
 
   /** Removes `fn`, or every listener without one. */
   remove(fn?: AnyListener): void {
-    this.list = fn ? this.list.filter((l) => l !== fn) : [];
+    this.#list = fn ? this.#list.filter((l) => l !== fn) : [];
   }
 
   all(): AnyListener[] {
-    return this.list.slice();
+    return this.#list.slice();
   }
 
   /** Calls each listener registered at the time of the call (a listener may remove itself). */
   call(args: readonly unknown[]): void {
-    for (const fn of this.list.slice()) fn.apply(null, args as unknown[]);
+    for (const fn of this.#list.slice()) fn.apply(null, args as unknown[]);
   }
 }

@@ -42,15 +42,15 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** @internal */
   readonly _timers: Timers;
 
-  private readonly uri: string | undefined;
-  private readonly nsps = new Map<string, Socket>();
-  private readonly subs: Array<() => void> = [];
-  private readonly encoder: InstanceType<ParserLike["Encoder"]>;
-  private readonly decoder: DecoderLike;
-  private readonly reconnector: Reconnector;
-  private _reconnection: boolean;
-  private _timeout: number | false;
-  private skipReconnect = false;
+  readonly #uri: string | undefined;
+  readonly #nsps = new Map<string, Socket>();
+  readonly #subs: Array<() => void> = [];
+  readonly #encoder: InstanceType<ParserLike["Encoder"]>;
+  readonly #decoder: DecoderLike;
+  readonly #reconnector: Reconnector;
+  #reconnection: boolean;
+  #timeout: number | false;
+  #skipReconnect = false;
 
   constructor(opts?: Partial<ManagerOptions>);
   constructor(uri?: string, opts?: Partial<ManagerOptions>);
@@ -62,11 +62,11 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     }
     const o: Partial<ManagerOptions> = { ...opts, path: opts?.path || DEFAULTS.path };
     this.opts = o;
-    this.uri = uri;
+    this.#uri = uri;
     this._timers = o.timers ?? globalTimers;
-    this._reconnection = o.reconnection !== false;
-    this._timeout = o.timeout ?? DEFAULTS.timeout;
-    this.reconnector = new Reconnector(
+    this.#reconnection = o.reconnection !== false;
+    this.#timeout = o.timeout ?? DEFAULTS.timeout;
+    this.#reconnector = new Reconnector(
       o.reconnectionAttempts ?? Infinity,
       {
         delay: o.reconnectionDelay ?? DEFAULTS.reconnectionDelay,
@@ -79,55 +79,55 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       o.autoUnref === true,
     );
     const parser = o.parser ?? defaultParser;
-    this.encoder = new parser.Encoder();
-    this.decoder = new parser.Decoder();
+    this.#encoder = new parser.Encoder();
+    this.#decoder = new parser.Decoder();
     this._autoConnect = o.autoConnect !== false;
     if (this._autoConnect) this.open();
   }
 
   /** @internal true while a reconnection try is scheduled or running */
   get _reconnecting(): boolean {
-    return this.reconnector.active;
+    return this.#reconnector.active;
   }
 
   reconnection(): boolean;
   reconnection(v: boolean): this;
   reconnection(v?: boolean): this | boolean {
-    if (v === undefined) return this._reconnection;
-    this._reconnection = !!v;
-    if (!v) this.skipReconnect = true;
+    if (v === undefined) return this.#reconnection;
+    this.#reconnection = !!v;
+    if (!v) this.#skipReconnect = true;
     return this;
   }
 
   reconnectionAttempts(): number;
   reconnectionAttempts(v: number): this;
   reconnectionAttempts(v?: number): this | number {
-    return this.policy("reconnectionAttempts", "attempts", v);
+    return this.#policy("reconnectionAttempts", "attempts", v);
   }
 
   reconnectionDelay(): number;
   reconnectionDelay(v: number): this;
   reconnectionDelay(v?: number): this | number {
-    return this.policy("reconnectionDelay", "delay", v);
+    return this.#policy("reconnectionDelay", "delay", v);
   }
 
   reconnectionDelayMax(): number;
   reconnectionDelayMax(v: number): this;
   reconnectionDelayMax(v?: number): this | number {
-    return this.policy("reconnectionDelayMax", "delayMax", v);
+    return this.#policy("reconnectionDelayMax", "delayMax", v);
   }
 
   randomizationFactor(): number;
   randomizationFactor(v: number): this;
   randomizationFactor(v?: number): this | number {
-    return this.policy("randomizationFactor", "randomizationFactor", v);
+    return this.#policy("randomizationFactor", "randomizationFactor", v);
   }
 
   timeout(): number | false;
   timeout(v: number | false): this;
   timeout(v?: number | false): this | number | false {
-    if (v === undefined) return this._timeout;
-    this._timeout = v;
+    if (v === undefined) return this.#timeout;
+    this.#timeout = v;
     return this;
   }
 
@@ -137,30 +137,30 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    */
   open(fn?: (err?: Error) => void): this {
     if (this._readyState !== "closed") return this;
-    debug("opening %s", this.uri);
-    this.engine = new Engine(this.uri as string, this.opts);
+    debug("opening %s", this.#uri);
+    this.engine = new Engine(this.#uri as string, this.opts);
     const engine = this.engine;
     this._readyState = "opening";
-    this.skipReconnect = false;
+    this.#skipReconnect = false;
 
     const stopOpen = on(engine, "open", () => {
-      this.onopen();
+      this.#onopen();
       fn?.();
     });
     const onError = (err: Error): void => {
       debug("connect error %o", err);
-      this.cleanup();
+      this.#cleanup();
       this._readyState = "closed";
       this.emitReserved("error", err);
       if (fn) fn(err);
-      else if (!this.reconnector.active && this._reconnection && this.reconnector.attempts === 0) this.reconnector.schedule();
+      else if (!this.#reconnector.active && this.#reconnection && this.#reconnector.attempts === 0) this.#reconnector.schedule();
     };
-    this.subs.push(stopOpen, on(engine, "error", onError));
-    if (this._timeout !== false) {
-      this.subs.push(
+    this.#subs.push(stopOpen, on(engine, "error", onError));
+    if (this.#timeout !== false) {
+      this.#subs.push(
         startTimer(
           this._timers,
-          this._timeout,
+          this.#timeout,
           () => {
             stopOpen();
             onError(clientError("CONNECT_TIMEOUT"));
@@ -180,10 +180,10 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** The socket of namespace `nsp` on this connection, created on first use. */
   socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents> {
-    let socket = this.nsps.get(nsp);
+    let socket = this.#nsps.get(nsp);
     if (!socket) {
       socket = new Socket(this, nsp, opts);
-      this.nsps.set(nsp, socket);
+      this.#nsps.set(nsp, socket);
     } else if (this._autoConnect && !socket.active) {
       socket.connect();
     }
@@ -192,26 +192,26 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal whether `io()` already made a socket for `nsp` here (then it makes a new Manager) */
   hasNamespace(nsp: string): boolean {
-    return this.nsps.has(nsp);
+    return this.#nsps.has(nsp);
   }
 
   /** @internal a socket went inactive: close the connection once none is left. */
   _destroy(_socket: Socket): void {
-    for (const socket of this.nsps.values()) if (socket.active) return;
+    for (const socket of this.#nsps.values()) if (socket.active) return;
     this._close();
   }
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    for (const chunk of this.encoder.encode(packet)) this.engine.write(chunk as string, { compress });
+    for (const chunk of this.#encoder.encode(packet)) this.engine.write(chunk as string, { compress });
   }
 
   /** @internal closes for good: no reconnection. */
   _close(): void {
     debug("disconnect");
-    this.skipReconnect = true;
-    this.reconnector.stop();
-    this.onclose("forced close");
+    this.#skipReconnect = true;
+    this.#reconnector.stop();
+    this.#onclose("forced close");
   }
 
   /** @internal whether the transport can take a packet right now */
@@ -219,7 +219,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     return !!this.engine?.transport?.writable;
   }
 
-  private policy<K extends "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">(
+  #policy<K extends "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">(
     key: K,
     name: "attempts" | "delay" | "delayMax" | "randomizationFactor",
     v: number | undefined,
@@ -227,45 +227,45 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     const defaults = { reconnectionAttempts: Infinity, ...DEFAULTS };
     if (v === undefined) return this.opts[key] ?? defaults[key];
     this.opts[key] = v;
-    this.reconnector.set({ [name]: v });
+    this.#reconnector.set({ [name]: v });
     return this;
   }
 
-  private onopen(): void {
+  #onopen(): void {
     debug("open");
-    this.cleanup();
+    this.#cleanup();
     this._readyState = "open";
     this.emitReserved("open");
     const engine = this.engine;
-    this.subs.push(
+    this.#subs.push(
       on(engine, "ping", () => this.emitReserved("ping")),
-      on(engine, "data", (data: unknown) => this.ondata(data)),
+      on(engine, "data", (data: unknown) => this.#ondata(data)),
       on(engine, "error", (err: Error) => this.emitReserved("error", err)),
-      on(engine, "close", (reason: CloseReason, description?: unknown) => this.onclose(reason, description)),
-      on(this.decoder, "decoded", (packet: Packet) => this.emitReserved("packet", packet)),
+      on(engine, "close", (reason: CloseReason, description?: unknown) => this.#onclose(reason, description)),
+      on(this.#decoder, "decoded", (packet: Packet) => this.emitReserved("packet", packet)),
     );
   }
 
-  private ondata(data: unknown): void {
+  #ondata(data: unknown): void {
     try {
-      this.decoder.add(data);
+      this.#decoder.add(data);
     } catch (err) {
-      this.onclose("parse error", err);
+      this.#onclose("parse error", err);
     }
   }
 
-  private cleanup(): void {
-    for (const dispose of this.subs.splice(0)) dispose();
-    this.decoder.destroy();
+  #cleanup(): void {
+    for (const dispose of this.#subs.splice(0)) dispose();
+    this.#decoder.destroy();
   }
 
-  private onclose(reason: CloseReason, description?: unknown): void {
+  #onclose(reason: CloseReason, description?: unknown): void {
     debug("close (%s)", reason);
-    this.cleanup();
+    this.#cleanup();
     this.engine?.close();
-    this.reconnector.reset();
+    this.#reconnector.reset();
     this._readyState = "closed";
     this.emitReserved("close", reason, description);
-    if (this._reconnection && !this.skipReconnect) this.reconnector.schedule();
+    if (this.#reconnection && !this.#skipReconnect) this.#reconnector.schedule();
   }
 }

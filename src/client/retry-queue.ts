@@ -27,62 +27,68 @@ export interface RetryHost {
  * an ack timeout just counts as a try, and `retries + 1` tries end the emit with the error.
  */
 export class RetryQueue {
-  private readonly queue: QueuedEmit[] = [];
+  readonly #queue: QueuedEmit[] = [];
 
-  constructor(
-    private readonly host: RetryHost,
-    private readonly retries: number,
-    private readonly ackTimeout: number | undefined,
-    private readonly timers: Timers,
-    private readonly unref: boolean,
-  ) {}
+  readonly #host: RetryHost;
+  readonly #retries: number;
+  readonly #ackTimeout: number | undefined;
+  readonly #timers: Timers;
+  readonly #unref: boolean;
+
+  constructor(host: RetryHost, retries: number, ackTimeout: number | undefined, timers: Timers, unref: boolean) {
+    this.#host = host;
+    this.#retries = retries;
+    this.#ackTimeout = ackTimeout;
+    this.#timers = timers;
+    this.#unref = unref;
+  }
 
   push(args: unknown[]): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    this.queue.push({ args, ack, tries: 0, inFlight: false, stopTimer: undefined });
+    this.#queue.push({ args, ack, tries: 0, inFlight: false, stopTimer: undefined });
     this.drain();
   }
 
   /** Sends the head if it is not out already; called on emit, on answer and on (re)connect. */
   drain(): void {
-    const head = this.queue[0];
-    if (!head || head.inFlight || !this.host.connected) return;
+    const head = this.#queue[0];
+    if (!head || head.inFlight || !this.#host.connected) return;
     head.inFlight = true;
     head.tries++;
-    if (!head.stopTimer) this.arm(head);
-    this.host.send(head.args.slice(), (err, ...res) => this.onAnswer(head, err, res));
+    if (!head.stopTimer) this.#arm(head);
+    this.#host.send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res));
   }
 
-  private onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+  #onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.inFlight = false;
-    if (entry !== this.queue[0]) return;
+    if (entry !== this.#queue[0]) return;
     if (err && isClientError(err) && err.code === "ACK_DISCONNECTED") return; // resent on reconnect
-    this.finish(entry, err, res);
+    this.#finish(entry, err, res);
   }
 
-  private arm(entry: QueuedEmit): void {
-    if (this.ackTimeout === undefined) return;
-    entry.stopTimer = startTimer(this.timers, this.ackTimeout, () => this.onTimeout(entry), this.unref);
+  #arm(entry: QueuedEmit): void {
+    if (this.#ackTimeout === undefined) return;
+    entry.stopTimer = startTimer(this.#timers, this.#ackTimeout, () => this.#onTimeout(entry), this.#unref);
   }
 
-  private onTimeout(entry: QueuedEmit): void {
+  #onTimeout(entry: QueuedEmit): void {
     entry.stopTimer = undefined;
-    if (entry !== this.queue[0]) return;
-    if (entry.tries > this.retries) {
-      this.finish(entry, clientError("ACK_TIMEOUT"), []);
+    if (entry !== this.#queue[0]) return;
+    if (entry.tries > this.#retries) {
+      this.#finish(entry, clientError("ACK_TIMEOUT"), []);
       return;
     }
     if (entry.inFlight) {
       entry.tries++;
-      this.arm(entry);
+      this.#arm(entry);
     } else {
       this.drain(); // its connection went away: send again now, or on reconnect
     }
   }
 
-  private finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+  #finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.stopTimer?.();
-    this.queue.shift();
+    this.#queue.shift();
     // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
     entry.inFlight = true;
     if (entry.ack) {
@@ -94,6 +100,6 @@ export class RetryQueue {
 
   /** Cancels every timer; the queued emits are dropped without a callback. */
   clear(): void {
-    for (const entry of this.queue.splice(0)) entry.stopTimer?.();
+    for (const entry of this.#queue.splice(0)) entry.stopTimer?.();
   }
 }

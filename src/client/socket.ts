@@ -75,36 +75,41 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   /** Packets emitted while disconnected, sent in order on connect. */
   sendBuffer: Outgoing[] = [];
 
-  private readonly nsp: string;
-  private readonly opts: Partial<SocketOptions>;
-  private readonly acks: AckStore;
-  private readonly queue: RetryQueue | undefined;
-  private readonly anyIn = new AnyListeners();
-  private readonly anyOut = new AnyListeners();
-  private flags: Flags = {};
-  private subs: Array<() => void> | undefined;
+  readonly #nsp: string;
+  readonly #opts: Partial<SocketOptions>;
+  readonly #acks: AckStore;
+  readonly #queue: RetryQueue | undefined;
+  readonly #anyIn = new AnyListeners();
+  readonly #anyOut = new AnyListeners();
+  #flags: Flags = {};
+  #subs: Array<() => void> | undefined;
   // Connection state recovery: the session to offer back, and the last event offset seen.
-  private pid: string | undefined;
-  private lastOffset: string | undefined;
+  #pid: string | undefined;
+  #lastOffset: string | undefined;
 
   constructor(io: Manager<any, any>, nsp: string, opts?: Partial<SocketOptions>) {
     super();
     this.io = io;
-    this.nsp = nsp;
-    this.opts = { ...opts };
+    this.#nsp = nsp;
+    this.#opts = { ...opts };
     this.auth = opts?.auth ?? {};
     const unref = io.opts.autoUnref === true;
-    this.acks = new AckStore(io._timers, unref);
+    this.#acks = new AckStore(io._timers, unref);
     if (opts?.retries !== undefined) {
-      this.queue = new RetryQueue(
-        { get connected() { return self.connected; }, send: (args, ack) => this.sendQueued(args, ack) },
+      const socket = this;
+      this.#queue = new RetryQueue(
+        {
+          get connected() {
+            return socket.connected;
+          },
+          send: (args, ack) => socket.#sendQueued(args, ack),
+        },
         opts.retries,
         opts.ackTimeout,
         io._timers,
         unref,
       );
     }
-    const self = this;
     if (io._autoConnect) this.open();
   }
 
@@ -114,25 +119,25 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Whether the socket is subscribed to its Manager: connected, or trying to be. */
   get active(): boolean {
-    return !!this.subs;
+    return !!this.#subs;
   }
 
   /** Connects (a no-op while connected); also called by a Manager with `autoConnect`. */
   connect(): this {
     if (this.connected) return this;
-    if (!this.subs) {
+    if (!this.#subs) {
       const io = this.io;
-      this.subs = [
-        on(io, "open", () => this.onopen()),
-        on(io, "packet", (packet: Packet) => this.onpacket(packet)),
+      this.#subs = [
+        on(io, "open", () => this.#onopen()),
+        on(io, "packet", (packet: Packet) => this.#onpacket(packet)),
         on(io, "error", (err: Error) => {
           if (!this.connected) this.emitReserved("connect_error", err);
         }),
-        on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this.onclose(reason, description)),
+        on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this.#onclose(reason, description)),
       ];
     }
     if (!this.io._reconnecting) this.io.open();
-    if (this.io._readyState === "open") this.onopen();
+    if (this.io._readyState === "open") this.#onopen();
     return this;
   }
 
@@ -155,22 +160,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     if (isReserved(ev)) throw reservedEventError(String(ev));
     const all: unknown[] = [ev, ...args];
-    const flags = this.flags;
-    this.flags = {};
-    if (this.queue && !flags.fromQueue && !flags.volatile) {
-      this.queue.push(all);
+    const flags = this.#flags;
+    this.#flags = {};
+    if (this.#queue && !flags.fromQueue && !flags.volatile) {
+      this.#queue.push(all);
       return this;
     }
-    const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp, data: all };
+    const packet: Packet = { type: PacketType.EVENT, nsp: this.#nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
       const ack = all.pop() as Listener;
-      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.opts.ackTimeout);
-      packet.id = this.acks.add(ack, !!flags.fromQueue, timeout, (id) => {
+      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#opts.ackTimeout);
+      packet.id = this.#acks.add(ack, !!flags.fromQueue, timeout, (id) => {
         this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
       });
     }
     const out = { packet, compress: flags.compress !== false };
-    if (this.connected && !this.io.engine?._hasPingExpired()) this.write(out);
+    if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(out);
     else if (!flags.volatile) this.sendBuffer.push(out);
     else debug("volatile packet discarded");
     return this;
@@ -184,7 +189,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<AckValue<Last<EventParams<EmitEvents, Ev>>>> {
-    const withError = this.flags.timeout !== undefined || this.opts.ackTimeout !== undefined || this.queue !== undefined;
+    const withError = this.#flags.timeout !== undefined || this.#opts.ackTimeout !== undefined || this.#queue !== undefined;
     return new Promise((resolve, reject) => {
       const ack = (a: any, b: any): void => {
         if (!withError) resolve(a);
@@ -197,27 +202,27 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit's ack gets an `Error` first if no answer comes within `ms`. */
   timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
-    this.flags.timeout = ms;
+    this.#flags.timeout = ms;
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
   }
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    this.flags.volatile = true;
+    this.#flags.volatile = true;
     return this;
   }
 
   /** Whether the next emit may be compressed. @default true */
   compress(compress: boolean): this {
-    this.flags.compress = compress;
+    this.#flags.compress = compress;
     return this;
   }
 
   /** Disconnects this namespace; the connection closes once no namespace uses it. */
   disconnect(): this {
-    if (this.connected) this.packet({ type: PacketType.DISCONNECT, nsp: this.nsp }, true);
-    this.destroy();
-    if (this.connected) this.onclose("io client disconnect");
+    if (this.connected) this.#packet({ type: PacketType.DISCONNECT, nsp: this.#nsp }, true);
+    this.#destroy();
+    if (this.connected) this.#onclose("io client disconnect");
     return this;
   }
 
@@ -228,145 +233,145 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Listens to every incoming event: `(event, ...args)`. */
   onAny(fn: Listener): this {
-    this.anyIn.add(fn);
+    this.#anyIn.add(fn);
     return this;
   }
 
   prependAny(fn: Listener): this {
-    this.anyIn.add(fn, true);
+    this.#anyIn.add(fn, true);
     return this;
   }
 
   offAny(fn?: Listener): this {
-    this.anyIn.remove(fn);
+    this.#anyIn.remove(fn);
     return this;
   }
 
   listenersAny(): Listener[] {
-    return this.anyIn.all();
+    return this.#anyIn.all();
   }
 
   /** Listens to every outgoing event as it is written: `(event, ...args)`. */
   onAnyOutgoing(fn: Listener): this {
-    this.anyOut.add(fn);
+    this.#anyOut.add(fn);
     return this;
   }
 
   prependAnyOutgoing(fn: Listener): this {
-    this.anyOut.add(fn, true);
+    this.#anyOut.add(fn, true);
     return this;
   }
 
   offAnyOutgoing(fn?: Listener): this {
-    this.anyOut.remove(fn);
+    this.#anyOut.remove(fn);
     return this;
   }
 
   listenersAnyOutgoing(): Listener[] {
-    return this.anyOut.all();
+    return this.#anyOut.all();
   }
 
-  private sendQueued(args: unknown[], ack: Listener): void {
-    this.flags = { fromQueue: true };
+  #sendQueued(args: unknown[], ack: Listener): void {
+    this.#flags = { fromQueue: true };
     (this.emit as Listener)(...args, ack);
   }
 
-  private write(out: Outgoing): void {
-    if (out.packet.type === PacketType.EVENT) this.anyOut.call(out.packet.data as unknown[]);
+  #write(out: Outgoing): void {
+    if (out.packet.type === PacketType.EVENT) this.#anyOut.call(out.packet.data as unknown[]);
     this.io._packet(out.packet, out.compress);
   }
 
-  private packet(packet: Packet, compress: boolean): void {
+  #packet(packet: Packet, compress: boolean): void {
     this.io._packet(packet, compress);
   }
 
-  private onopen(): void {
-    if (typeof this.auth === "function") this.auth((data) => this.sendConnect(data));
-    else this.sendConnect(this.auth);
+  #onopen(): void {
+    if (typeof this.auth === "function") this.auth((data) => this.#sendConnect(data));
+    else this.#sendConnect(this.auth);
   }
 
-  private sendConnect(data: object): void {
-    const recovery = this.pid ? { pid: this.pid, offset: this.lastOffset } : undefined;
-    this.packet({ type: PacketType.CONNECT, nsp: this.nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+  #sendConnect(data: object): void {
+    const recovery = this.#pid ? { pid: this.#pid, offset: this.#lastOffset } : undefined;
+    this.#packet({ type: PacketType.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
   }
 
-  private onpacket(packet: Packet): void {
-    if (packet.nsp !== this.nsp) return;
+  #onpacket(packet: Packet): void {
+    if (packet.nsp !== this.#nsp) return;
     switch (packet.type) {
       case PacketType.CONNECT:
-        if (packet.data?.sid) this.onconnect(packet.data.sid, packet.data.pid);
+        if (packet.data?.sid) this.#onconnect(packet.data.sid, packet.data.pid);
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:
-        this.onevent(packet);
+        this.#onevent(packet);
         break;
       case PacketType.ACK:
       case PacketType.BINARY_ACK:
-        this.acks.settle(packet.id!, packet.data ?? []);
+        this.#acks.settle(packet.id!, packet.data ?? []);
         break;
       case PacketType.DISCONNECT:
-        this.destroy();
-        this.onclose("io server disconnect");
+        this.#destroy();
+        this.#onclose("io server disconnect");
         break;
       case PacketType.CONNECT_ERROR:
-        this.destroy();
+        this.#destroy();
         this.emitReserved("connect_error", connectRefused(packet.data));
         break;
     }
   }
 
-  private onevent(packet: Packet): void {
+  #onevent(packet: Packet): void {
     const args: unknown[] = packet.data ?? [];
-    if (packet.id !== undefined && packet.id !== null) args.push(this.ackFor(packet.id));
-    if (this.connected) this.emitEvent(args);
+    if (packet.id !== undefined && packet.id !== null) args.push(this.#ackFor(packet.id));
+    if (this.connected) this.#emitEvent(args);
     else this.receiveBuffer.push(Object.freeze(args));
   }
 
-  private emitEvent(args: ReadonlyArray<unknown>): void {
-    this.anyIn.call(args);
+  #emitEvent(args: ReadonlyArray<unknown>): void {
+    this.#anyIn.call(args);
     (Emitter.prototype.emit as Listener).apply(this, args as unknown[]);
     // With recovery on, the server appends the event's offset as its last argument.
     const last = args[args.length - 1];
-    if (this.pid && typeof last === "string") this.lastOffset = last;
+    if (this.#pid && typeof last === "string") this.#lastOffset = last;
   }
 
   /** The callback that answers the server's ack `id`; only its first call is sent. */
-  private ackFor(id: number): Listener {
+  #ackFor(id: number): Listener {
     let sent = false;
     return (...data: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.packet({ type: PacketType.ACK, nsp: this.nsp, id, data }, true);
+      this.#packet({ type: PacketType.ACK, nsp: this.#nsp, id, data }, true);
     };
   }
 
-  private onconnect(id: string, pid: string | undefined): void {
-    debug("connected to %s as %s", this.nsp, id);
+  #onconnect(id: string, pid: string | undefined): void {
+    debug("connected to %s as %s", this.#nsp, id);
     this.id = id;
-    this.recovered = !!pid && this.pid === pid;
-    this.pid = pid;
+    this.recovered = !!pid && this.#pid === pid;
+    this.#pid = pid;
     this.connected = true;
-    for (const args of this.receiveBuffer.splice(0)) this.emitEvent(args);
-    for (const out of this.sendBuffer.splice(0)) this.write(out);
+    for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
+    for (const out of this.sendBuffer.splice(0)) this.#write(out);
     this.emitReserved("connect");
-    this.queue?.drain();
+    this.#queue?.drain();
   }
 
-  private onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
+  #onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
     const wasConnected = this.connected;
     this.connected = false;
     this.id = undefined;
     if (wasConnected) this.emitReserved("disconnect", reason, description);
-    this.acks.dropAll((id) => this.sendBuffer.some((o) => o.packet.id === id));
+    this.#acks.dropAll((id) => this.sendBuffer.some((o) => o.packet.id === id));
   }
 
   /** Unsubscribes from the Manager, which closes the connection if no namespace is left. */
-  private destroy(): void {
-    if (!this.subs) return;
-    for (const dispose of this.subs) dispose();
-    this.subs = undefined;
-    this.queue?.clear();
+  #destroy(): void {
+    if (!this.#subs) return;
+    for (const dispose of this.#subs) dispose();
+    this.#subs = undefined;
+    this.#queue?.clear();
     this.io._destroy(this as unknown as Socket);
   }
 }
