@@ -1,5 +1,6 @@
 // rtio/server: a Socket.IO 4.x server on engine.io, API- and wire-compatible with socket.io.
 import { Server } from "./server.js";
+export type { ServerInstance, ParentNspNameMatchFn } from "./server.js";
 
 export { Server };
 export default Server;

@@ -30,7 +30,8 @@ import { StrictEventEmitter } from "./typed-emitter.js";
 
 const debug = createDebug("rtio:server");
 
-type TServerInstance = HttpServer | HttpsServer | Http2SecureServer | Http2Server;
+/** The HTTP servers a Server can attach to. */
+export type ServerInstance = HttpServer | HttpsServer | Http2SecureServer | Http2Server;
 
 /** Decides whether a dynamic namespace may exist: `next(null, true)` creates it. */
 export type ParentNspNameMatchFn = (
@@ -78,16 +79,16 @@ export class Server<
   /** The engine.io server, once attached or bound. */
   engine!: Engine;
   /** The HTTP server this server is attached to, if any. */
-  httpServer: TServerInstance | undefined;
+  httpServer: ServerInstance | undefined;
   private _path: string;
   private _serveClient: boolean;
   private _adapter: AdapterConstructor;
   private restoreRequestListeners: (() => void) | undefined;
 
   constructor(opts?: Partial<ServerOptions>);
-  constructor(srv?: TServerInstance | number, opts?: Partial<ServerOptions>);
-  constructor(srv: undefined | Partial<ServerOptions> | TServerInstance | number, opts?: Partial<ServerOptions>);
-  constructor(srv?: undefined | Partial<ServerOptions> | TServerInstance | number, opts: Partial<ServerOptions> = {}) {
+  constructor(srv?: ServerInstance | number, opts?: Partial<ServerOptions>);
+  constructor(srv: undefined | Partial<ServerOptions> | ServerInstance | number, opts?: Partial<ServerOptions>);
+  constructor(srv?: undefined | Partial<ServerOptions> | ServerInstance | number, opts: Partial<ServerOptions> = {}) {
     super();
     if (typeof srv === "object" && srv !== null && !("listen" in srv)) {
       opts = srv;
@@ -110,7 +111,7 @@ export class Server<
     this._opts.cleanupEmptyChildNamespaces = !!opts.cleanupEmptyChildNamespaces;
     this._adapter = opts.adapter ?? (connectionStateRecovery ? SessionAwareAdapter : Adapter);
     this.sockets = this.of("/");
-    if (srv !== undefined && srv !== null) this.attach(srv as TServerInstance | number, opts);
+    if (srv !== undefined && srv !== null) this.attach(srv as ServerInstance | number, opts);
   }
 
   /** The options, as adapters read them (`server.opts.connectionStateRecovery`). */
@@ -179,7 +180,7 @@ export class Server<
   }
 
   /** Same as `attach`. */
-  listen(srv: TServerInstance | number, opts: Partial<ServerOptions> = {}): this {
+  listen(srv: ServerInstance | number, opts: Partial<ServerOptions> = {}): this {
     return this.attach(srv, opts);
   }
 
@@ -187,7 +188,7 @@ export class Server<
    * Attaches to an HTTP server, or creates one listening on a port.
    * @example io.attach(3000);
    */
-  attach(srv: TServerInstance | number, opts: Partial<ServerOptions> = {}): this {
+  attach(srv: ServerInstance | number, opts: Partial<ServerOptions> = {}): this {
     if (typeof srv === "function") {
       throw new Error("You are trying to attach socket.io to an express request handler function. Please pass a http.Server instance.");
     }
@@ -205,7 +206,7 @@ export class Server<
     return this;
   }
 
-  private initEngine(srv: TServerInstance, opts: Partial<ServerOptions>): void {
+  private initEngine(srv: ServerInstance, opts: Partial<ServerOptions>): void {
     debug("attaching engine.io under %s", this._path);
     const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
     this.engine = attachEngine(srv as HttpServer, engineOpts as Parameters<typeof attachEngine>[1]);
@@ -215,7 +216,7 @@ export class Server<
   }
 
   // Serves the bundles before any other request listener (engine.io's, the app's) sees the request.
-  private attachServe(srv: TServerInstance): void {
+  private attachServe(srv: ServerInstance): void {
     const previous = srv.listeners("request").slice();
     srv.removeAllListeners("request");
     const onRequest = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
