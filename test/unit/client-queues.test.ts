@@ -1,0 +1,134 @@
+// The ack store and the retry queue alone, with node:test's fake timers.
+import assert from "node:assert/strict";
+import { beforeEach, afterEach, describe, it, mock } from "node:test";
+import { AckStore } from "../../src/client/acks.js";
+import { clientError } from "../../src/client/errors.js";
+import { RetryQueue } from "../../src/client/retry-queue.js";
+import { globalTimers } from "../../src/client/timers.js";
+
+beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
+afterEach(() => mock.timers.reset());
+
+describe("AckStore", () => {
+  it("gives fresh ids and settles each ack once", () => {
+    const store = new AckStore(globalTimers, false);
+    const got: unknown[][] = [];
+    const a = store.add((...args) => got.push(args), false);
+    const b = store.add((...args) => got.push(args), false);
+    assert.notEqual(a, b);
+    store.settle(a, [1, 2]);
+    store.settle(a, [3]);
+    assert.deepEqual(got, [[1, 2]]);
+    assert.equal(store.has(a), false);
+    assert.equal(store.has(b), true);
+  });
+
+  it("times out an ack: error first, onTimeout first, and a late answer is ignored", () => {
+    const store = new AckStore(globalTimers, false);
+    const order: string[] = [];
+    const got: unknown[][] = [];
+    const id = store.add((...args) => (order.push("ack"), got.push(args)), false, 100, () => order.push("onTimeout"));
+    mock.timers.tick(99);
+    assert.equal(got.length, 0);
+    mock.timers.tick(1);
+    assert.deepEqual(order, ["onTimeout", "ack"]);
+    assert.equal((got[0]![0] as Error).message, "operation has timed out");
+    store.settle(id, ["late"]);
+    assert.equal(got.length, 1);
+  });
+
+  it("with a timeout, an answer in time comes error-first with null and cancels the timer", () => {
+    const store = new AckStore(globalTimers, false);
+    const got: unknown[][] = [];
+    const id = store.add((...args) => got.push(args), false, 100);
+    store.settle(id, ["ok"]);
+    mock.timers.tick(1000);
+    assert.deepEqual(got, [[null, "ok"]]);
+  });
+
+  it("dropAll: error-first acks learn of the disconnect, plain ones are dropped, kept ones stay", () => {
+    const store = new AckStore(globalTimers, false);
+    const got: string[] = [];
+    store.add(() => got.push("plain"), false);
+    store.add((err: Error) => got.push(err.message), true);
+    const kept = store.add(() => got.push("kept"), true);
+    store.dropAll((id) => id === kept);
+    assert.deepEqual(got, ["socket has been disconnected"]);
+    store.settle(kept, []);
+    assert.deepEqual(got, ["socket has been disconnected", "kept"]);
+  });
+});
+
+/** A fake socket for the queue: records sends, answers on demand. */
+function host() {
+  const sends: Array<{ args: unknown[]; ack: (err: Error | null, ...res: unknown[]) => void }> = [];
+  return { connected: true, sends, send: (args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void) => void sends.push({ args, ack }) };
+}
+
+describe("RetryQueue", () => {
+  it("sends one emit at a time, in order, each after the previous is acked", () => {
+    const h = host();
+    const q = new RetryQueue(h, 3, 100, globalTimers, false);
+    const acks: unknown[][] = [];
+    q.push(["a", 1, (...r: unknown[]) => acks.push(r)]);
+    q.push(["b", 2, (...r: unknown[]) => acks.push(r)]);
+    assert.deepEqual(h.sends.map((s) => s.args), [["a", 1]]);
+    h.sends[0]!.ack(null, "A");
+    assert.deepEqual(h.sends.map((s) => s.args), [["a", 1], ["b", 2]]);
+    h.sends[1]!.ack(null, "B");
+    assert.deepEqual(acks, [[null, "A"], [null, "B"]]);
+  });
+
+  it("does not resend while the try can still be answered, and fails after retries + 1 tries", () => {
+    const h = host();
+    const q = new RetryQueue(h, 2, 100, globalTimers, false);
+    const acks: unknown[][] = [];
+    q.push(["slow", (...r: unknown[]) => acks.push(r)]);
+    mock.timers.tick(100);
+    mock.timers.tick(100);
+    assert.equal(h.sends.length, 1, "never sent twice on a live connection");
+    assert.equal(acks.length, 0);
+    mock.timers.tick(100);
+    assert.equal(acks.length, 1);
+    assert.equal((acks[0]![0] as Error).message, "operation has timed out");
+    h.sends[0]!.ack(null, "too late");
+    assert.equal(acks.length, 1);
+  });
+
+  it("accepts a late answer to the first try before the tries are spent", () => {
+    const h = host();
+    const q = new RetryQueue(h, 2, 100, globalTimers, false);
+    const acks: unknown[][] = [];
+    q.push(["slow", (...r: unknown[]) => acks.push(r)]);
+    mock.timers.tick(150);
+    h.sends[0]!.ack(null, "late but fine");
+    assert.deepEqual(acks, [[null, "late but fine"]]);
+    assert.equal(h.sends.length, 1);
+  });
+
+  it("resends on reconnect when the connection that carried the try is gone", () => {
+    const h = host();
+    const q = new RetryQueue(h, 5, 100, globalTimers, false);
+    const acks: unknown[][] = [];
+    q.push(["job", (...r: unknown[]) => acks.push(r)]);
+    h.connected = false;
+    h.sends[0]!.ack(clientError("ACK_DISCONNECTED"));
+    assert.equal(h.sends.length, 1, "nothing sent while disconnected");
+    assert.equal(acks.length, 0, "the emit is not over");
+    h.connected = true;
+    q.drain(); // what the socket does on connect
+    assert.deepEqual(h.sends.map((s) => s.args), [["job"], ["job"]]);
+    h.sends[1]!.ack(null, "done");
+    assert.deepEqual(acks, [[null, "done"]]);
+  });
+
+  it("clear() drops every emit and its timer", () => {
+    const h = host();
+    const q = new RetryQueue(h, 1, 100, globalTimers, false);
+    const acks: unknown[] = [];
+    q.push(["x", () => acks.push(1)]);
+    q.clear();
+    mock.timers.tick(1000);
+    assert.deepEqual(acks, []);
+  });
+});
