@@ -217,3 +217,34 @@ describe("isPacketValid", () => {
     test(name, () => assert.equal(isPacketValid(packet), expected));
   }
 });
+
+describe("Decoder: its `decoded` listeners", () => {
+  test("on, once and off behave as on any emitter", () => {
+    const decoder = new Decoder();
+    const calls: string[] = [];
+    const a = () => calls.push("a");
+    decoder.on("decoded", a);
+    decoder.once("decoded", () => calls.push("once"));
+    decoder.on("decoded", () => calls.push("c"));
+    decoder.add('2["x"]');
+    decoder.off("decoded", a);
+    decoder.add('2["y"]');
+    decoder.off();
+    decoder.add('2["z"]');
+    assert.deepEqual(calls, ["a", "once", "c", "c"]);
+  });
+
+  test("a listener removed while a packet is delivered still gets that packet", () => {
+    const decoder = new Decoder();
+    const calls: string[] = [];
+    const b = () => calls.push("b");
+    decoder.on("decoded", () => {
+      calls.push("a");
+      decoder.off("decoded", b);
+    });
+    decoder.on("decoded", b);
+    decoder.add('2["x"]');
+    decoder.add('2["y"]');
+    assert.deepEqual(calls, ["a", "b", "a"]);
+  });
+});
