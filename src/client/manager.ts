@@ -45,6 +45,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   readonly #uri: string | undefined;
   readonly #nsps = new Map<string, Socket>();
   readonly #subs: Array<() => void> = [];
+  readonly #decoded: Packet[] = [];
   readonly #encoder: InstanceType<ParserLike["Encoder"]>;
   readonly #decoder: DecoderLike;
   readonly #reconnector: Reconnector;
@@ -242,16 +243,21 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       on(engine, "data", (data: unknown) => this.#ondata(data)),
       on(engine, "error", (err: Error) => this.emitReserved("error", err)),
       on(engine, "close", (reason: CloseReason, description?: unknown) => this.#onclose(reason, description)),
-      on(this.#decoder, "decoded", (packet: Packet) => this.emitReserved("packet", packet)),
+      on(this.#decoder, "decoded", (packet: Packet) => this.#decoded.push(packet)),
     );
   }
 
+  // Packets are handed on only after `add()` returns: an exception thrown by an app's
+  // listener must not be taken for a parse error, which would close the connection.
   #ondata(data: unknown): void {
     try {
       this.#decoder.add(data);
     } catch (err) {
+      this.#decoded.length = 0;
       this.#onclose("parse error", err);
+      return;
     }
+    for (const packet of this.#decoded.splice(0)) this.emitReserved("packet", packet);
   }
 
   #cleanup(): void {

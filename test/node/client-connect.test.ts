@@ -140,6 +140,16 @@ for (const impl of await serverImpls()) {
       assert.notEqual(socket.id, firstId);
     });
 
+    it("reports parse error on a malformed packet and reconnects", async () => {
+      const socket = f.client("/", { transports: ["websocket"], reconnectionDelay: 10, reconnectionDelayMax: 10 });
+      const [peer] = await next(f.server.io, "connection");
+      if (!socket.connected) await next(socket, "connect");
+      const disconnected = next(socket, "disconnect");
+      peer.conn.write("9 not a socket.io packet");
+      assert.equal((await disconnected)[0], "parse error");
+      await next(socket, "connect");
+    });
+
     it("fails connect with the timeout error when the server does not answer in time", async () => {
       const socket = f.client("/", { timeout: 1, reconnection: false, transports: ["polling"] });
       const [err] = await next(socket, "connect_error");
