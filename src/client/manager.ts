@@ -215,11 +215,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#onclose("forced close");
   }
 
-  /** @internal whether the transport can take a packet right now */
-  _writable(): boolean {
-    return !!this.engine?.transport?.writable;
-  }
-
   #policy<K extends "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">(
     key: K,
     name: "attempts" | "delay" | "delayMax" | "randomizationFactor",

@@ -1,5 +1,5 @@
 import { Emitter } from "@socket.io/component-emitter";
-import { PacketType, type Packet } from "../parser/index.js";
+import { PacketType, RESERVED_EVENTS, type Packet } from "../parser/index.js";
 import type {
   AckValue,
   AllButLast,
@@ -13,7 +13,7 @@ import type {
 } from "../shared/typed-events.js";
 import { AckStore } from "./acks.js";
 import { AnyListeners } from "./any-listeners.js";
-import { isReserved, type DisconnectReason } from "./constants.js";
+import type { DisconnectReason } from "./constants.js";
 import { clientError, connectRefused, reservedEventError } from "./errors.js";
 import { log } from "./log.js";
 import type { Manager } from "./manager.js";
@@ -158,7 +158,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    * @throws on a reserved event name such as `connect`
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
-    if (isReserved(ev)) throw reservedEventError(String(ev));
+    // The codec's list: the names a peer may not send are the names an app may not emit.
+    if (RESERVED_EVENTS.has(ev as string)) throw reservedEventError(String(ev));
     const all: unknown[] = [ev, ...args];
     const flags = this.#flags;
     this.#flags = {};
