@@ -113,11 +113,17 @@ export class Client {
 
   private doConnect(name: string, auth: Record<string, unknown>): void {
     const nsp: Namespace = this.server.of(name);
-    nsp._add(this, auth, (socket) => {
-      this.sockets.set(socket.id, socket);
-      this.nsps.set(nsp.name, socket);
-      this.clearConnectTimer();
-    });
+    nsp
+      ._add(this, auth, (socket) => {
+        this.sockets.set(socket.id, socket);
+        this.nsps.set(nsp.name, socket);
+        this.clearConnectTimer();
+      })
+      .catch((err: unknown) => {
+        // A middleware or an adapter threw: refuse this namespace, keep the process and the connection.
+        debug("connecting to %s failed: %s", name, (err as Error)?.stack ?? err);
+        this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Internal server error" } });
+      });
   }
 
   /** Forgets a socket that left its namespace. */
