@@ -69,8 +69,10 @@ for (const scenario of selected) {
   log(`\n== ${scenario.name}: ${scenario.description}`);
   const t0 = Date.now();
   try {
-    results.push(await withTimeout(scenario.run({ quick, rounds, log }), SCENARIO_TIMEOUT_MS, scenario.name));
-    log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const result = await withTimeout(scenario.run({ quick, rounds, log }), SCENARIO_TIMEOUT_MS, scenario.name);
+    result.seconds = Math.round((Date.now() - t0) / 100) / 10;
+    results.push(result);
+    log(`  done in ${result.seconds} s`);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     failures.push({ scenario: scenario.name, error });

@@ -26,6 +26,8 @@ export interface ScenarioResult {
   /** The row the targets are about (rtio). */
   subject: string;
   notes: string[];
+  /** Wall time the scenario took, filled in by the driver. */
+  seconds?: number;
 }
 
 export interface MetricLine {

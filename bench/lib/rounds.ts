@@ -5,15 +5,15 @@
  */
 import type { Row } from "./result.js";
 
-export type RoundFn = (row: string, round: number) => Promise<Record<string, number>>;
+export type RoundFn<R extends string> = (row: R, round: number) => Promise<Record<string, number>>;
 
 export interface RoundsOptions {
   rounds: number;
   log: (line: string) => void;
 }
 
-export async function alternate(rows: readonly string[], opts: RoundsOptions, runOne: RoundFn): Promise<Row[]> {
-  const out: Row[] = rows.map((name) => ({ name, samples: {} }));
+export async function alternate<R extends string>(rows: readonly R[], opts: RoundsOptions, runOne: RoundFn<R>): Promise<Row[]> {
+  const out: Array<Row & { name: R }> = rows.map((name) => ({ name, samples: {} }));
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? out : [...out].reverse();
     for (const row of order) {

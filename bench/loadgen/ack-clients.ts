@@ -38,7 +38,8 @@ function connectOne(port: number, timeoutMs: number): Promise<ClientSocket> {
 }
 
 async function connect(args: ConnectArgs): Promise<number> {
-  for (let i = 0; i < args.count; i++) sockets.push(await connectOne(args.port, args.timeoutMs));
+  const batch = await Promise.all(Array.from({ length: args.count }, () => connectOne(args.port, args.timeoutMs)));
+  sockets.push(...batch);
   return sockets.length;
 }
 

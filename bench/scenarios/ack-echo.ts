@@ -7,7 +7,7 @@ import { Child } from "../lib/proc.js";
 import type { SocketIoImpl } from "../lib/impl.js";
 import type { Metric } from "../lib/result.js";
 import { alternate } from "../lib/rounds.js";
-import { expectConnected, shutdown, startServer } from "./fleet.js";
+import { endRound, expectConnected, shutdown, startServers } from "./fleet.js";
 import type { Scenario } from "./scenario.js";
 
 const PAIRINGS: Record<string, { client: SocketIoImpl; server: SocketIoImpl }> = {
@@ -23,42 +23,53 @@ const METRICS: Metric[] = [
   { key: "rate", label: "acks per second", unit: "acks/s", better: "higher", target: 1.15 },
 ];
 
+const IMPLS: SocketIoImpl[] = ["rtio", "socket.io"];
+
+async function startClients(): Promise<Map<SocketIoImpl, Child>> {
+  const spawned = await Promise.all(IMPLS.map((impl) => Child.spawn("loadgen/ack-clients.ts", [impl], { label: `ack clients (${impl})` })));
+  return new Map(IMPLS.map((impl, i) => [impl, spawned[i]!.child]));
+}
+
 export const ackEcho: Scenario = {
   name: "ack-echo",
   description: "50 clients (real client libraries), each keeping 10 emitWithAck in flight",
   async run(ctx) {
     const clients = 50;
-    const perClient = ctx.quick ? 100 : 400;
-    const rows = await alternate(Object.keys(PAIRINGS), ctx, async (row) => {
-      const pairing = PAIRINGS[row]!;
-      const { server, port } = await startServer("servers/ack-server.ts", pairing.server);
-      const children = [server];
-      try {
-        const { child } = await Child.spawn("loadgen/ack-clients.ts", [pairing.client], { label: `ack clients (${pairing.client})` });
-        children.push(child);
-        await child.call("connect", { port, count: clients, timeoutMs: 10_000 }, 30_000);
-        await expectConnected(server, clients, "ack-echo");
-        await server.call("cpuStart");
-        const res = await child.call<{ acks: number; cpuMs: number; wallMs: number }>("run", { inflight: 10, perClient }, 120_000);
-        const serverCpuMs = await server.call<number>("cpuStop");
-        if (res.acks !== clients * perClient) throw new Error(`ack-echo: ${res.acks} acks, expected ${clients * perClient}`);
-        return {
-          serverCpu: (serverCpuMs * 1000) / res.acks,
-          clientCpu: (res.cpuMs * 1000) / res.acks,
-          rate: res.acks / (res.wallMs / 1000),
-        };
-      } finally {
-        await shutdown(children.reverse());
-      }
-    });
-    return {
-      scenario: "ack-echo",
-      description: `${clients} clients × ${perClient} acks, 10 in flight per client`,
-      metrics: METRICS,
-      rows,
-      baseline: "socket.io",
-      subject: "rtio",
-      notes: [],
-    };
+    const perClient = ctx.quick ? 50 : 400;
+    const [servers, clientProcs] = await Promise.all([startServers(IMPLS, "servers/ack-server.ts"), startClients()]);
+    try {
+      const rows = await alternate(Object.keys(PAIRINGS), ctx, async (row) => {
+        const pairing = PAIRINGS[row]!;
+        const { server, port } = servers.get(pairing.server)!;
+        const client = clientProcs.get(pairing.client)!;
+        try {
+          await client.call("connect", { port, count: clients, timeoutMs: 10_000 }, 30_000);
+          await expectConnected(server, clients, "ack-echo");
+          await client.call("run", { inflight: 10, perClient: Math.ceil(perClient / 10) }, 60_000); // warm-up
+          await server.call("cpuStart");
+          const res = await client.call<{ acks: number; cpuMs: number; wallMs: number }>("run", { inflight: 10, perClient }, 120_000);
+          const serverCpuMs = await server.call<number>("cpuStop");
+          if (res.acks !== clients * perClient) throw new Error(`ack-echo: ${res.acks} acks, expected ${clients * perClient}`);
+          return {
+            serverCpu: (serverCpuMs * 1000) / res.acks,
+            clientCpu: (res.cpuMs * 1000) / res.acks,
+            rate: res.acks / (res.wallMs / 1000),
+          };
+        } finally {
+          await endRound(server, [client], "ack-echo");
+        }
+      });
+      return {
+        scenario: "ack-echo",
+        description: `${clients} clients × ${perClient} acks, 10 in flight per client, after a warm-up of a tenth of that`,
+        metrics: METRICS,
+        rows,
+        baseline: "socket.io",
+        subject: "rtio",
+        notes: [],
+      };
+    } finally {
+      await shutdown([...clientProcs.values(), ...[...servers.values()].map((s) => s.server)]);
+    }
   },
 };

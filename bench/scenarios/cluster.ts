@@ -9,7 +9,7 @@ import type { Child } from "../lib/proc.js";
 import type { Metric } from "../lib/result.js";
 import { alternate } from "../lib/rounds.js";
 import { quantile } from "../lib/stats.js";
-import { connectAll, expectConnected, resetCounts, shutdown, startLoadgens, startServer, waitForFrames } from "./fleet.js";
+import { connectAll, expectConnected, resetCounts, shutdown, startLoadgens, startServerList, waitForFrames } from "./fleet.js";
 import { startRedis } from "./redis-server.js";
 import type { Scenario } from "./scenario.js";
 
@@ -25,34 +25,38 @@ export const cluster: Scenario = {
   name: "cluster",
   description: "broadcasts through Redis to raw clients spread over three server nodes",
   async run(ctx) {
-    const perNode = ctx.quick ? 50 : 100;
-    const count = ctx.quick ? 100 : 300;
+    const perNode = ctx.quick ? 30 : 100;
+    const count = ctx.quick ? 50 : 300;
     const redis = await startRedis();
     const loadgens = await startLoadgens(1).catch((e: unknown) => {
       redis.stop();
       throw e;
     });
+    const impls: SocketIoImpl[] = ["rtio", "socket.io"];
+    const nodesOf = new Map<SocketIoImpl, Array<{ server: Child; port: number }>>();
     try {
-      const rows = await alternate(["rtio", "socket.io"], ctx, async (row) => {
-        const nodes: Child[] = [];
+      // Every node of both rows starts up front and stays; each row has its own Redis channels.
+      for (const impl of impls) {
+        nodesOf.set(impl, await startServerList(Array.from({ length: NODES }, () => impl), "servers/broadcast-server.ts", ["--redis", String(redis.port)]));
+      }
+      const rows = await alternate(impls, ctx, async (row) => {
+        const nodes = nodesOf.get(row)!;
         try {
-          for (let i = 0; i < NODES; i++) {
-            const { server, port } = await startServer("servers/broadcast-server.ts", row as SocketIoImpl, ["--redis", String(redis.port)]);
-            nodes.push(server);
+          for (const [i, { server, port }] of nodes.entries()) {
             await connectAll(loadgens, port, perNode, 30_000);
             await expectConnected(server, perNode, `cluster node ${i + 1}`);
           }
           const total = perNode * NODES;
           await resetCounts(loadgens, true);
           const t0 = performance.now();
-          await nodes[0]!.call("broadcast", { audience: "all", count, kind: "stamp", batch: 5 }, 60_000);
+          await nodes[0]!.server.call("broadcast", { audience: "all", count, kind: "stamp", batch: 5 }, 60_000);
           await waitForFrames(loadgens, { text: total * count, binary: 0 }, 60_000, "cluster broadcast");
           const wallMs = performance.now() - t0;
           const latencies = (await Promise.all(loadgens.map((lg) => lg.call<number[]>("latencies")))).flat();
           return { rate: (total * count) / (wallMs / 1000), p99: quantile(latencies, 0.99), p50: quantile(latencies, 0.5) };
         } finally {
           await Promise.all(loadgens.map((lg) => lg.call("close")));
-          await shutdown(nodes);
+          for (const { server } of nodes) await expectConnected(server, 0, "cluster (after closing the round's clients)");
         }
       });
       return {
@@ -65,7 +69,7 @@ export const cluster: Scenario = {
         notes: ["cluster: latency is measured from the server's send to the client's receive (same machine clock)"],
       };
     } finally {
-      await shutdown(loadgens);
+      await shutdown([...loadgens, ...[...nodesOf.values()].flat().map((n) => n.server)]);
       redis.stop();
     }
   },

@@ -12,6 +12,27 @@ export async function startServer(script: string, impl: ServerImpl, extra: strin
   return { server: child, port: info.port };
 }
 
+/**
+ * One server per row, started together before any measuring and kept for the whole scenario:
+ * process starts dominate a short run otherwise. Rounds connect and close their own clients.
+ */
+export async function startServers<R extends ServerImpl>(rows: readonly R[], script: string, extra: string[] = []): Promise<Map<R, { server: Child; port: number }>> {
+  const list = await startServerList(rows, script, extra);
+  return new Map(rows.map((row, i) => [row, list[i]!]));
+}
+
+/** Starts one server per entry of `impls` (which may repeat), all or none. */
+export async function startServerList(impls: readonly ServerImpl[], script: string, extra: string[] = []): Promise<Array<{ server: Child; port: number }>> {
+  const started = await Promise.allSettled(impls.map((impl) => startServer(script, impl, extra)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  if (failed) {
+    for (const s of ok) s.server.kill();
+    throw failed.reason;
+  }
+  return ok;
+}
+
 export async function startLoadgens(count: number, label = "load generator"): Promise<Child[]> {
   const spawned = await Promise.all(
     Array.from({ length: count }, (_, i) => Child.spawn("loadgen/raw-clients.ts", [], { label: `${label} ${i + 1}` })),
@@ -52,9 +73,21 @@ export async function waitForFrames(loadgens: Child[], expected: Counts, timeout
   }
 }
 
-export async function expectConnected(server: Child, expected: number, what: string): Promise<void> {
-  const n = await server.call<number>("connected");
-  if (n !== expected) throw new Error(`${what}: server sees ${n} connected clients, expected ${expected}`);
+/** Waits until the server counts exactly `expected` clients (disconnects land asynchronously). */
+export async function expectConnected(server: Child, expected: number, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const n = await server.call<number>("connected");
+    if (n === expected) return;
+    if (performance.now() > deadline) throw new Error(`${what}: server sees ${n} connected clients, expected ${expected}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Ends a round: the load generators drop their clients and the server sees them gone. */
+export async function endRound(server: Child, clients: Child[], what: string): Promise<void> {
+  await Promise.all(clients.map((c) => c.call("close")));
+  await expectConnected(server, 0, `${what} (after closing the round's clients)`);
 }
 
 /** Closes clients first (so the server sees orderly disconnects), then kills everything. */

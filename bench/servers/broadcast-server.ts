@@ -34,7 +34,7 @@ if (impl === "engine.io") {
 } else {
   const mod = await loadServerModule(impl);
   if (values.redis) {
-    const redis = await redisAdapter(Number(values.redis));
+    const redis = await redisAdapter(Number(values.redis), `bench-${impl}`);
     closeAdapter = redis.close;
     broadcaster = sioBroadcaster(mod, http, redis.adapter);
   } else {
@@ -64,6 +64,10 @@ async function broadcast(args: BroadcastArgs): Promise<null> {
 let cpuStart = process.cpuUsage();
 serve({
   connected: () => broadcaster.connected(),
+  newRound: () => {
+    broadcaster.newRound();
+    return null;
+  },
   cpuStart: () => {
     cpuStart = process.cpuUsage();
     return null;

@@ -9,6 +9,8 @@ export type Payload = { kind: "json"; value: unknown } | { kind: "binary"; value
 
 export interface Broadcaster {
   connected(): number;
+  /** Restarts the every-other-connection count, so each round's first client joins "half". */
+  newRound(): void;
   broadcast(audience: Audience, event: string, payload: Payload): void;
   close(): Promise<void>;
 }

@@ -36,6 +36,9 @@ export function eioBroadcaster(http: HttpServer): Broadcaster {
     });
   });
   return {
+    newRound: () => {
+      joined = 0;
+    },
     connected: () => all.size,
     broadcast(audience: Audience, event: string, payload: Payload) {
       const encoded = frames(event, payload);

@@ -13,6 +13,9 @@ export function sioBroadcaster(mod: ServerModule, http: HttpServer, adapter?: Ad
     if (joined++ % 2 === 0) void socket.join(HALF_ROOM);
   });
   return {
+    newRound: () => {
+      joined = 0;
+    },
     connected: () => io.of("/").sockets.size,
     broadcast(audience: Audience, event: string, payload: Payload) {
       const target = audience === "all" ? io : io.to(HALF_ROOM);
