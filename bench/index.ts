@@ -35,7 +35,7 @@ if (substitute !== undefined) {
 }
 
 const quick = values.quick;
-const rounds = values.rounds ? Number(values.rounds) : quick ? 2 : 5;
+const rounds = values.rounds ? Number(values.rounds) : quick ? 2 : 3;
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got '${values.rounds}'`);
 const only = values.only ?? [];
 const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n));
@@ -97,7 +97,7 @@ for (const f of failures) console.log(`FAILED ${f.scenario}: ${f.error}`);
 const resultsDir = new URL("./results/", import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(new URL("latest.json", resultsDir), JSON.stringify(jsonRecord(results, failures, meta), null, 2) + "\n");
-const notes = results.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`));
+const notes = results.flatMap((r) => r.notes.map((n) => `- ${n}`));
 const failed = failures.map((f) => `- FAILED ${f.scenario}: ${f.error}`);
 writeFileSync(
   new URL("latest.md", resultsDir),
