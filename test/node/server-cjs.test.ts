@@ -29,7 +29,7 @@ describe("server: CommonJS entry", { timeout: 20_000 }, () => {
     await once(http, "listening");
     io.on("connection", (socket: { emit(ev: string, v: string): void }) => socket.emit("hi", "from cjs"));
     const c = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { path: "/cjs", reconnection: false });
-    const [msg] = await once(c, "hi");
+    const msg = await new Promise((resolve) => c.once("hi", resolve));
     assert.equal(msg, "from cjs");
     c.disconnect();
     await io.close();
