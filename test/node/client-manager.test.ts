@@ -58,9 +58,10 @@ for (const impl of await serverImpls()) {
       const events: string[] = [];
       m.on("reconnect_attempt", (n) => events.push(`attempt ${n}`));
       m.on("reconnect_error", () => events.push("error"));
+      m.on("reconnect_failed", () => events.push("failed"));
       await next(m, "reconnect_failed");
       // socket.io-client's order: reconnect_failed comes just before the last reconnect_error.
-      assert.deepEqual(events, ["attempt 1", "error", "attempt 2", "error", "attempt 3"]);
+      assert.deepEqual(events, ["attempt 1", "error", "attempt 2", "error", "attempt 3", "failed", "error"]);
       assert.equal(m._reconnecting, false);
     });
 
