@@ -49,26 +49,26 @@ export interface Placeholder {
 
 /**
  * A copy of `value` with every binary replaced by `{_placeholder: true, num}`, the binaries
- * pushed to `out` in placeholder order. The input is never mutated: the same data may be
- * broadcast or retried.
+ * pushed to `out` in placeholder order; `num` counts from index `first` of `out`. The input is
+ * never mutated: the same data may be broadcast or retried.
  */
-export function deconstruct(value: unknown, out: Attachment[], key = ""): unknown {
+export function deconstruct(value: unknown, out: unknown[], first = 0, key = ""): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (isBinary(value)) {
-    const placeholder: Placeholder = { _placeholder: true, num: out.length };
+    const placeholder: Placeholder = { _placeholder: true, num: out.length - first };
     out.push(value);
     return placeholder;
   }
   if (Array.isArray(value)) {
     const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = deconstruct(value[i], out, String(i));
+    for (let i = 0; i < value.length; i++) copy[i] = deconstruct(value[i], out, first, String(i));
     return copy;
   }
-  if (hasToJSON(value)) return deconstruct(value.toJSON(key), out, key);
+  if (hasToJSON(value)) return deconstruct(value.toJSON(key), out, first, key);
   const copy: Record<string, unknown> = {};
   for (const k in value) {
     if (Object.prototype.hasOwnProperty.call(value, k)) {
-      defineValue(copy, k, deconstruct((value as Record<string, unknown>)[k], out, k));
+      defineValue(copy, k, deconstruct((value as Record<string, unknown>)[k], out, first, k));
     }
   }
   return copy;

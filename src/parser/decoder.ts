@@ -185,16 +185,21 @@ function readAckId(str: string, i: number, packet: Packet): number {
 
 function assemble(pending: PendingBinary): Packet {
   const { packet, attachments } = pending;
+  let data: unknown;
   try {
-    packet.data = reconstruct(packet.data, attachments);
+    data = reconstruct(packet.data, attachments);
   } catch (err) {
     if (err instanceof ParserError) throw err;
     // Only a payload nested deeper than the stack can make the walk itself fail.
     throw new ParserError("INVALID_PAYLOAD", "invalid payload: nested too deeply", { cause: err });
   }
-  packet.type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
-  delete packet.attachments;
-  return packet;
+  // A new object rather than `delete packet.attachments`, which would leave the packet in
+  // V8's slow dictionary mode for everything downstream.
+  const type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+  const whole: Packet = { type, nsp: packet.nsp };
+  if (packet.id !== undefined) whole.id = packet.id;
+  whole.data = data;
+  return whole;
 }
 
 function describe(value: unknown): string {

@@ -30,15 +30,17 @@ export class Encoder {
   }
 
   private encodeBinary(packet: Packet, type: PacketType): EncodedPacket {
-    const attachments: Attachment[] = [];
-    const data = deconstruct(packet.data, attachments);
-    if (attachments.length === 0) {
+    // The attachments go straight into the output, after a slot for the header.
+    const out: EncodedPacket = [""];
+    const data = deconstruct(packet.data, out, 1);
+    const count = out.length - 1;
+    if (count === 0) {
       // "50-" is not a packet a decoder accepts: without binary it is a plain EVENT or ACK.
       const plain = type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
       return [this.header(plain, packet.nsp, packet.id, undefined) + this.json(data)];
     }
-    const head = this.header(type, packet.nsp, packet.id, attachments.length) + this.json(data);
-    return [head, ...attachments];
+    out[0] = this.header(type, packet.nsp, packet.id, count) + this.json(data);
+    return out;
   }
 
   private header(type: PacketType, nsp: string, id: number | undefined, attachments: number | undefined): string {
