@@ -176,9 +176,10 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       });
     }
     const out = { packet, compress: flags.compress !== false };
-    if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(out);
-    else if (!flags.volatile) this.sendBuffer.push(out);
-    else debug("volatile packet discarded");
+    // Volatile means "now or never": dropped while the transport is busy or absent.
+    if (flags.volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
+    else if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(out);
+    else this.sendBuffer.push(out);
     return this;
   }
 
