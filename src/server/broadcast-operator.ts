@@ -2,7 +2,7 @@ import type { Handshake } from "./handshake.js";
 import { PacketType, type Packet } from "../parser/index.js";
 import type {
   AllButLast,
-  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  DecorateAcknowledgements,
   DefaultEventsMap,
   EventNames,
   EventNamesWithAck,
@@ -64,7 +64,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
    * Waits at most `timeout` ms for the acks; the ack gets an error and the replies so far.
    * @example io.timeout(1000).emit("ping", (err, replies) => {});
    */
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgements<EmitEvents>, SocketData> {
     return new BroadcastOperator(this.adapter, this.rooms, this.exceptRooms, { ...this.flags, timeout });
   }
 
@@ -247,7 +247,7 @@ export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, Socke
   }
 
   /** Waits at most `timeout` ms for the ack of the next emit. */
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgements<EmitEvents>, SocketData> {
     return this.operator.timeout(timeout);
   }
 

@@ -1,7 +1,8 @@
 import createDebug from "debug";
 import type {
   AllButLast,
-  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
   EventNames,
   EventNamesWithAck,
@@ -175,35 +176,35 @@ export class Namespace<
     this.emitUntyped(...args);
   }
 
-  private operator(): BroadcastOperator<EmitEvents, SocketData> {
-    return new BroadcastOperator<EmitEvents, SocketData>(this.adapter);
+  private operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return new BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>(this.adapter);
   }
 
-  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().to(room);
   }
 
-  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().in(room);
   }
 
-  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().except(room);
   }
 
-  compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
+  compress(compress: boolean): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().compress(compress);
   }
 
-  get volatile(): BroadcastOperator<EmitEvents, SocketData> {
+  get volatile(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().volatile;
   }
 
-  get local(): BroadcastOperator<EmitEvents, SocketData> {
+  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.operator().local;
   }
 
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgements<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>>, SocketData> {
     return this.operator().timeout(timeout);
   }
 
@@ -219,7 +220,8 @@ export class Namespace<
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    return this.operator().emitWithAck(ev, ...args);
+    const emit = this.operator().emitWithAck as (ev: string, ...a: unknown[]) => Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>>;
+    return emit.call(this.operator(), ev as string, ...args);
   }
 
   send(...args: EventParams<EmitEvents, "message">): this {
@@ -260,7 +262,7 @@ export class Namespace<
   }
 
   fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    return this.operator().fetchSockets();
+    return new BroadcastOperator<EmitEvents, SocketData>(this.adapter).fetchSockets();
   }
 
   socketsJoin(room: Room | Room[]): void {

@@ -6,6 +6,7 @@ import { PacketType, type Packet } from "../parser/index.js";
 import type {
   AllButLast,
   DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
   EventNames,
   EventNamesWithAck,
@@ -349,31 +350,31 @@ export class Socket<
   }
 
   /** A broadcast to every socket of the namespace but this one. */
-  get broadcast(): BroadcastOperator<EmitEvents, SocketData> {
+  get broadcast(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator();
   }
 
   /** A broadcast limited to this server (with a multi-server adapter). */
-  get local(): BroadcastOperator<EmitEvents, SocketData> {
+  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator().local;
   }
 
-  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator().to(room);
   }
 
-  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator().in(room);
   }
 
-  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator().except(room);
   }
 
-  private newBroadcastOperator(): BroadcastOperator<EmitEvents, SocketData> {
+  private newBroadcastOperator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     const flags = this.flags;
     this.flags = {};
-    return new BroadcastOperator<EmitEvents, SocketData>(this.adapter, new Set(), new Set([this.id]), flags);
+    return new BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>(this.adapter, new Set(), new Set([this.id]), flags);
   }
 
   /** Adds a per-packet middleware, run for every incoming event before the listeners. */
