@@ -2,7 +2,7 @@
 // and the disconnect reasons. Each spec runs against every available server.
 import assert from "node:assert/strict";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
-import { io } from "../../src/client/index.js";
+import { ClientError, io } from "../../src/client/index.js";
 import { Fixture, next } from "../support/client-fixtures.js";
 import { serverImpls } from "../support/official-server.js";
 
@@ -83,7 +83,8 @@ for (const impl of await serverImpls()) {
       });
       const socket = f.client("/");
       const [err] = await next(socket, "connect_error");
-      assert.ok(err instanceof Error);
+      assert.ok(err instanceof ClientError);
+      assert.equal(err.code, "CONNECT_REFUSED");
       assert.equal(err.message, "not authorized");
       assert.deepEqual((err as Error & { data?: unknown }).data, { reason: "token expired" });
       assert.equal(socket.active, false);

@@ -19,6 +19,27 @@ function run(env: Record<string, string>): string {
   return r.stderr;
 }
 
+describe("autoUnref", () => {
+  it("lets a process exit while its client waits to reconnect", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `import { io } from "./src/client/index.ts";
+         const s = io("http://127.0.0.1:9", { autoUnref: true, reconnectionDelay: 60000, reconnectionDelayMax: 60000 });
+         s.on("connect_error", () => console.log("connect_error"));`,
+      ],
+      { cwd: root, encoding: "utf8", timeout: 30_000 },
+    );
+    assert.equal(r.signal, null, "exited by itself, not killed by the timeout");
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /connect_error/);
+  });
+});
+
 describe("client logging", () => {
   it("is silent by default", () => {
     assert.doesNotMatch(run({ DEBUG: "" }), /rtio:/);
