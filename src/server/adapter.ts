@@ -3,6 +3,7 @@ import createDebug from "debug";
 import type { Packet } from "../parser/index.js";
 import type { Namespace } from "./namespace.js";
 import type { Socket } from "./socket.js";
+import { preEncodeFrame } from "./ws-frame.js";
 
 const debug = createDebug("rtio:server:adapter");
 
@@ -114,7 +115,7 @@ export class Adapter extends EventEmitter {
   broadcast(packet: Packet, opts: BroadcastOptions): void {
     const writeOpts = writeOptionsOf(opts);
     packet.nsp = this.nsp.name;
-    const encoded = this.encode(packet);
+    const encoded = this.encode(packet, writeOpts);
     this.apply(opts, (socket) => {
       socket.notifyOutgoingListeners(packet);
       socket.client.writeToEngine(encoded, writeOpts);
@@ -135,7 +136,7 @@ export class Adapter extends EventEmitter {
     packet.nsp = this.nsp.name;
     // One id for every recipient is safe: ids come from the namespace's single counter.
     packet.id = this.nsp._ids++;
-    const encoded = this.encode(packet);
+    const encoded = this.encode(packet, writeOpts);
     let count = 0;
     this.apply(opts, (socket) => {
       count++;
@@ -146,8 +147,12 @@ export class Adapter extends EventEmitter {
     clientCountCallback(count);
   }
 
-  protected encode(packet: Packet): unknown[] {
-    return this.nsp.server.encoder.encode(packet);
+  /** Encodes once for all recipients; a text packet also gets its WebSocket frame built once. */
+  protected encode(packet: Packet, writeOpts: WriteOptions): unknown[] {
+    const encoded = this.nsp.server.encoder.encode(packet);
+    const frame = preEncodeFrame(encoded);
+    if (frame !== undefined) writeOpts.wsPreEncodedFrame = frame;
+    return encoded;
   }
 
   sockets(rooms: Set<Room>): Promise<Set<SocketId>> {

@@ -75,7 +75,10 @@ describe("server Adapter (in memory)", () => {
     adapter.broadcast(event("m", 1), { rooms: new Set(["x", "y"]), except: new Set(["vip"]), flags: { compress: true } });
     assert.deepEqual(written.map((w) => w.id), ["a"]);
     assert.deepEqual(written[0]!.frames, ['2["m",1]']);
-    assert.deepEqual(written[0]!.opts, { preEncoded: true, volatile: undefined, compress: true });
+    const { wsPreEncodedFrame, ...opts } = written[0]!.opts as { wsPreEncodedFrame?: Buffer[] };
+    assert.deepEqual(opts, { preEncoded: true, volatile: undefined, compress: true });
+    // The WebSocket frame, built once: header bytes, then "4" + the packet.
+    assert.equal(Buffer.concat(wsPreEncodedFrame!).subarray(-9).toString(), '42["m",1]');
     written.length = 0;
     adapter.broadcast(event("all"), { rooms: new Set() });
     assert.deepEqual(written.map((w) => w.id), ["a", "b", "c"]);
