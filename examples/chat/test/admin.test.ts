@@ -2,7 +2,6 @@
 // it logs in with the package's basic auth, sees the demo's namespaces, rooms and sockets,
 // and a socket it disconnects really is disconnected.
 import assert from "node:assert/strict";
-import { once } from "node:events";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { io, type Socket } from "../../../src/client/index.js";
@@ -20,8 +19,8 @@ before(async () => {
   await assertBundleServed(demo.url);
   // A chat user, from Node, with the rtio client: in the default namespace and in room "lab".
   carol = io(demo.url, { auth: { nickname: "carol" }, reconnection: false, transports: ["websocket"] });
-  await once(carol, "connect");
-  const joined = await carol.emitWithAck("join", "lab");
+  await new Promise((resolve) => carol.once("connect", () => resolve(undefined)));
+  const joined = (await carol.emitWithAck("join", "lab")) as { ok: boolean };
   assert.equal(joined.ok, true);
 });
 
@@ -37,7 +36,7 @@ test("the demo prints where the dashboard is and how to log in", () => {
 
 test("wrong credentials are refused", async () => {
   const intruder = io(`${demo.url}/admin`, { auth: { username: "admin", password: "guess" }, reconnection: false, forceNew: true });
-  const [err] = (await once(intruder, "connect_error")) as [Error];
+  const err = await new Promise<Error>((resolve) => intruder.once("connect_error", resolve));
   assert.equal(err.message, "invalid credentials");
   intruder.close();
 });
@@ -64,9 +63,9 @@ test("the dashboard lists the connected socket, and disconnecting it really disc
   const id = carol.id!;
   const row = page.locator("tbody tr", { hasText: id });
   await row.waitFor(WAIT);
-  const disconnected = once(carol, "disconnect");
+  const disconnected = new Promise<string>((resolve) => carol.once("disconnect", resolve));
   await row.locator("button").click();
-  const [reason] = (await disconnected) as [string];
+  const reason = await disconnected;
   assert.equal(reason, "io server disconnect");
   assert.equal(carol.connected, false);
   // And the dashboard, told by the server, no longer lists it.
