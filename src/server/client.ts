@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket as EngineSocket } from "engine.io";
 import createDebug from "debug";
-import { isParserError, PacketType, type Packet } from "../parser/index.js";
+import { PacketType, type Packet } from "../parser/index.js";
 import type { WriteOptions, SocketId } from "./adapter.js";
 import { MESSAGES, type DisconnectReason } from "./constants.js";
 import type { Server } from "./server.js";
@@ -69,9 +69,9 @@ export class Client {
     try {
       this.decoder.add(data);
     } catch (err) {
-      // Only the codec's errors mean bad input; anything else is the app's own bug.
-      if (!isParserError(err)) throw err;
-      debug("invalid packet from %s: %s", this.id, err.message);
+      // The app's own errors are caught in ondecoded: whatever reaches here is bad input,
+      // from our codec or from a custom parser (whose errors are not ParserErrors).
+      debug("invalid packet from %s: %s", this.id, (err as Error)?.message);
       this.closeForBadInput();
     }
   }
@@ -82,7 +82,12 @@ export class Client {
     if (!socket && packet.type === PacketType.CONNECT) {
       this.connect(nsp, auth);
     } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
-      socket._onpacket(packet);
+      try {
+        socket._onpacket(packet);
+      } catch (err) {
+        // An ack callback of the app threw: its bug, reported on the socket, not bad input.
+        socket._onerror(err as Error);
+      }
     } else {
       debug("packet of type %d for namespace %s in the wrong state", packet.type, nsp);
       this.closeForBadInput();

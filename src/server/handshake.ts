@@ -32,7 +32,7 @@ export function buildHandshake(conn: EngineSocket, auth: { [key: string]: any })
     time: now.toString(),
     address: conn.remoteAddress,
     xdomain: !!req.headers?.origin,
-    secure: !req.socket || !!(req.socket as { encrypted?: boolean }).encrypted,
+    secure: !!(req.socket as { encrypted?: boolean } | undefined)?.encrypted,
     issued: now.getTime(),
     url: req.url ?? "",
     query: req._query ?? {},

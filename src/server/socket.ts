@@ -283,10 +283,14 @@ export class Socket<
     this._onclose("client namespace disconnect");
   }
 
-  /** @internal Reports an error to the app's `error` listeners, if any. */
+  /** @internal Reports an error to the app's `error` listeners; without any, logs it as socket.io does. */
   _onerror(err: Error): void {
-    if (this.listenerCount("error") > 0) this.emitReserved("error", err);
-    else debug("unhandled socket error: %s", err.message);
+    if (this.listenerCount("error") > 0) {
+      this.emitReserved("error", err);
+    } else {
+      console.error("Missing error handler on `socket`.");
+      console.error(err?.stack ?? err);
+    }
   }
 
   /** @internal The socket leaves: `disconnecting` (rooms still readable), then `disconnect`. */

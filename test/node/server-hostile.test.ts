@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { afterEach, describe, it } from "node:test";
 import type { Socket } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
@@ -104,6 +105,41 @@ describe("server: hostile raw clients", { timeout: 30_000 }, () => {
     await raw.waitFor((p) => typeof p === "string" && p.startsWith('2["c"'));
     // The event itself still went out, without an ack id.
     assert.ok(raw.packets.includes('2["c"]'));
+    raw.close();
+  });
+
+  it("with a custom parser, garbage closes only that connection", async () => {
+    const msgpackParser = createRequire(import.meta.url)("socket.io-msgpack-parser") as object;
+    s = await startServer(official!, { parser: msgpackParser });
+    const healthy = await connected(s.connect("/", { parser: msgpackParser, transports: ["websocket"] } as object));
+    for (const garbage of [new Uint8Array([0xc1]), new Uint8Array([0x92, 0x01]), new Uint8Array([0x81, 0xa4, 0x74, 0x79, 0x70, 0x65, 0xa1, 0x78])]) {
+      const raw = await RawEngineClient.connect(s.port);
+      raw.sendBinary(garbage);
+      await raw.closed;
+      const tick = once(healthy, "tick");
+      s.io.emit("tick");
+      await tick;
+    }
+    assert.equal(healthy.connected, true);
+  });
+
+  it("an app ack callback that throws reaches the socket's 'error' listener; the connection stays", async () => {
+    s = await startServer(official!);
+    const seen = once<[Socket]>(s.io, "connection");
+    const raw = await RawEngineClient.connect(s.port);
+    await raw.join();
+    const [socket] = await seen;
+    const failed = once<[Error]>(socket, "error");
+    socket.emit("question", () => {
+      throw new Error("bug in the app");
+    });
+    await raw.waitFor((p) => typeof p === "string" && p.startsWith('20["question"'));
+    raw.send("30[]");
+    assert.equal((await failed)[0].message, "bug in the app");
+    const ok = once(socket, "after");
+    raw.send('2["after"]');
+    await ok;
+    assert.equal(socket.connected, true);
     raw.close();
   });
 
