@@ -6,6 +6,9 @@ type Ack = (err: Error | null, ...args: unknown[]) => void;
 /** One emit that must be delivered: sent again only once its last try cannot be answered. */
 interface QueuedEmit {
   args: unknown[];
+  /** How long each try waits for the ack: the emit's `timeout()`, else `ackTimeout`. */
+  timeout: number | undefined;
+  compress: boolean;
   ack: Ack | undefined;
   /** Tries so far: each send, and each ack timeout while the last send could still be answered. */
   tries: number;
@@ -17,7 +20,7 @@ interface QueuedEmit {
 export interface RetryHost {
   connected: boolean;
   /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
-  send(args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void): void;
+  send(args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void, compress: boolean): void;
 }
 
 /**
@@ -43,9 +46,11 @@ export class RetryQueue {
     this.#unref = unref;
   }
 
-  push(args: unknown[]): void {
+  /** Queues `args` (event name first, ack last if any) with the flags of its emit. */
+  push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    this.#queue.push({ args, ack, tries: 0, inFlight: false, stopTimer: undefined });
+    const timeout = flags.timeout ?? this.#ackTimeout;
+    this.#queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, stopTimer: undefined });
     this.drain();
   }
 
@@ -56,7 +61,7 @@ export class RetryQueue {
     head.inFlight = true;
     head.tries++;
     if (!head.stopTimer) this.#arm(head);
-    this.#host.send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res));
+    this.#host.send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
   }
 
   #onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
@@ -67,8 +72,8 @@ export class RetryQueue {
   }
 
   #arm(entry: QueuedEmit): void {
-    if (this.#ackTimeout === undefined) return;
-    entry.stopTimer = startTimer(this.#timers, this.#ackTimeout, () => this.#onTimeout(entry), this.#unref);
+    if (entry.timeout === undefined) return;
+    entry.stopTimer = startTimer(this.#timers, entry.timeout, () => this.#onTimeout(entry), this.#unref);
   }
 
   #onTimeout(entry: QueuedEmit): void {

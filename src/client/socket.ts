@@ -102,7 +102,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
           get connected() {
             return socket.connected;
           },
-          send: (args, ack) => socket.#sendQueued(args, ack),
+          send: (args, ack, compress) => socket.#sendQueued(args, ack, compress),
         },
         opts.retries,
         opts.ackTimeout,
@@ -164,7 +164,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const flags = this.#flags;
     this.#flags = {};
     if (this.#queue && !flags.fromQueue && !flags.volatile) {
-      this.#queue.push(all);
+      this.#queue.push(all, flags);
       return this;
     }
     const packet: Packet = { type: PacketType.EVENT, nsp: this.#nsp, data: all };
@@ -273,8 +273,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return this.#anyOut.all();
   }
 
-  #sendQueued(args: unknown[], ack: Listener): void {
-    this.#flags = { fromQueue: true };
+  #sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
+    this.#flags = { fromQueue: true, compress };
     (this.emit as Listener)(...args, ack);
   }
 

@@ -122,6 +122,20 @@ describe("RetryQueue", () => {
     assert.deepEqual(acks, [[null, "done"]]);
   });
 
+  it("an emit's own timeout() replaces ackTimeout for its tries", () => {
+    const h = host();
+    const q = new RetryQueue(h, 0, 100, globalTimers, false);
+    const acks: unknown[][] = [];
+    q.push(["quick", (...r: unknown[]) => acks.push(r)], { timeout: 10 });
+    q.push(["default", (...r: unknown[]) => acks.push(r)]);
+    mock.timers.tick(10);
+    assert.equal(acks.length, 1, "the first emit gave up after its own 10 ms");
+    mock.timers.tick(99);
+    assert.equal(acks.length, 1);
+    mock.timers.tick(1);
+    assert.equal(acks.length, 2, "the second waited ackTimeout");
+  });
+
   it("clear() drops every emit and its timer", () => {
     const h = host();
     const q = new RetryQueue(h, 1, 100, globalTimers, false);
