@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import type { EventNames, EventParams, EventsMap, DefaultEventsMap, RemoveAcknowledgements } from "../shared/typed-events.js";
-import { Adapter, type BroadcastOptions } from "./adapter.js";
+import { Adapter, type BroadcastOptions, type Room, type SocketId } from "./adapter.js";
 import type { RemoteSocket } from "./broadcast-operator.js";
 import { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
@@ -72,5 +72,23 @@ class ParentBroadcastAdapter extends Adapter {
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
     for (const nsp of this.parent.children) nsp.adapter.broadcast({ ...packet }, opts);
+  }
+
+  override async sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
+    const all = new Set<SocketId>();
+    for (const nsp of this.parent.children) for (const id of await nsp.adapter.sockets(rooms)) all.add(id);
+    return all;
+  }
+
+  override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    for (const nsp of this.parent.children) nsp.adapter.addSockets(opts, rooms);
+  }
+
+  override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    for (const nsp of this.parent.children) nsp.adapter.delSockets(opts, rooms);
+  }
+
+  override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    for (const nsp of this.parent.children) nsp.adapter.disconnectSockets(opts, close);
   }
 }

@@ -96,8 +96,17 @@ for (const client of await clientsUnderTest()) {
       const got = once<[string]>(c, "hi");
       parent.emit("hi", "from parent");
       assert.deepEqual(await got, ["from parent"]);
+      assert.equal((await parent.fetchSockets()).length, 1);
+      assert.deepEqual(await parent.allSockets(), new Set([socket.id]));
+      parent.socketsJoin("joined-through-parent");
+      assert.ok(socket.rooms.has("joined-through-parent"));
+      parent.socketsLeave("joined-through-parent");
+      assert.equal(socket.rooms.has("joined-through-parent"), false);
       const other = s.connect("/room-x");
       assert.equal((await once<[Error]>(other, "connect_error"))[0].message, "Invalid namespace");
+      const gone = once<[string]>(c, "disconnect");
+      parent.disconnectSockets();
+      assert.equal((await gone)[0], "io server disconnect");
     });
 
     it("creates child namespaces from a function that sees the auth payload", async () => {
