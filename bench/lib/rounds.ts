@@ -17,9 +17,11 @@ export async function alternate<R extends string>(rows: readonly R[], opts: Roun
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? out : [...out].reverse();
     for (const row of order) {
+      const t0 = performance.now();
       const values = await runOne(row.name, round);
+      const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       for (const [key, value] of Object.entries(values)) (row.samples[key] ??= []).push(value);
-      opts.log(`  round ${round + 1}/${opts.rounds} ${row.name}: ${Object.entries(values).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(" ")}`);
+      opts.log(`  round ${round + 1}/${opts.rounds} ${row.name}: ${Object.entries(values).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(" ")} (${seconds} s)`);
     }
   }
   return out;

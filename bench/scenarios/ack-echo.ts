@@ -35,7 +35,7 @@ export const ackEcho: Scenario = {
   description: "50 clients (real client libraries), each keeping 10 emitWithAck in flight",
   async run(ctx) {
     const clients = 50;
-    const perClient = ctx.quick ? 50 : 400;
+    const perClient = ctx.quick ? 50 : 200;
     const [servers, clientProcs] = await Promise.all([startServers(IMPLS, "servers/ack-server.ts"), startClients()]);
     try {
       const rows = await alternate(Object.keys(PAIRINGS), ctx, async (row) => {

@@ -16,7 +16,7 @@ export const codec: Scenario = {
   name: "codec",
   description: "encode + decode of a small event, an event with a 1 KiB Buffer and an ack (no network)",
   async run(ctx) {
-    const sliceMs = ctx.quick ? 50 : 200;
+    const sliceMs = ctx.quick ? 50 : 100;
     const rounds = ctx.rounds * 5;
     const runners = new Map<string, Child>();
     try {

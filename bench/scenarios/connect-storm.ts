@@ -30,7 +30,7 @@ export const connectStorm: Scenario = {
           const before = await server.call<{ heapUsed: number }>("heap");
           const wsMs = await connectAll(loadgens, port, wsCount, 60_000);
           const t0 = performance.now();
-          await loadgens[0]!.call("connectPolling", { port, count: pollCount, concurrency: 20, timeoutMs: 30_000 }, 90_000);
+          await loadgens[0]!.call("connectPolling", { port, count: pollCount, concurrency: 50, timeoutMs: 30_000 }, 90_000);
           const pollMs = performance.now() - t0;
           await expectConnected(server, wsCount + pollCount, "connect-storm");
           const after = await server.call<{ heapUsed: number }>("heap");

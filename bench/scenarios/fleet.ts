@@ -69,7 +69,7 @@ export async function waitForFrames(loadgens: Child[], expected: Counts, timeout
     if (got.text > expected.text || got.binary > expected.binary) throw new Error(`${what}: more frames than sent: ${detail}`);
     if (got.text === expected.text && got.binary === expected.binary) return;
     if (performance.now() > deadline) throw new Error(`${what}: frames missing after ${timeoutMs} ms: ${detail}`);
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
