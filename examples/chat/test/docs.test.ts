@@ -93,9 +93,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A throw-away redis-server for the samples that use Redis (port 6379 in the docs). */
+async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const exited = once(child, "exit");
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c;
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    child.once("error", reject);
+    void exited.then(() => reject(new Error(`redis-server exited:\n${out}`)));
+  });
+  return { port, stop: async () => { child.kill(); await exited; } };
+}
+
+let redisPort = 6379;
+
 function fileFor(sample: Sample, port: number): string {
   currentPort = port;
-  const code = sample.code.replace(/\b3000\b/g, String(port));
+  const code = sample.code.replace(/\b3000\b/g, String(port)).replace(/\b6379\b/g, String(redisPort));
   const ext = sample.kind === "html" ? "html" : /\brequire\(/.test(code) ? "cjs" : "mjs";
   const name = `${sample.file.replace(/[^\w]+/g, "_")}_${sample.line}.${ext}`;
   writeFileSync(join(OUT, name), code);
@@ -165,6 +184,18 @@ describe("docs code samples", () => {
 
   for (const sample of runnable) {
     test(`${sample.file}:${sample.line} runs (${sample.kind})`, { timeout: TIMEOUT * 2 }, async () => {
+      const redis = sample.code.includes("6379") ? await startRedis() : undefined;
+      if (redis) redisPort = redis.port;
+      try {
+        await runSample(sample);
+      } finally {
+        await redis?.stop();
+      }
+    });
+  }
+
+  async function runSample(sample: Sample): Promise<void> {
+    {
       if (sample.kind === "client") {
         const run = runNode(fileFor(sample, reference.port));
         try {
@@ -205,6 +236,6 @@ describe("docs code samples", () => {
           await page.close();
         }
       }
-    });
+    }
   }
 });
