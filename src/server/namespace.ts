@@ -17,6 +17,7 @@ import { BroadcastOperator, type AckCollector, type RemoteSocket } from "./broad
 import type { Client } from "./client.js";
 import { SOCKET_RESERVED_EVENTS } from "./constants.js";
 import { serverError, type ExtendedError } from "./errors.js";
+import { runMiddlewares } from "./middleware.js";
 import type { Server } from "./server.js";
 import { Socket } from "./socket.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
@@ -98,19 +99,6 @@ export class Namespace<
     return this;
   }
 
-  private run(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (err?: ExtendedError) => void): void {
-    const fns = this._fns.slice();
-    if (fns.length === 0) return done();
-    const step = (i: number): void => {
-      fns[i]!(socket, (err) => {
-        if (err) return done(err);
-        if (i + 1 >= fns.length) return done();
-        step(i + 1);
-      });
-    };
-    step(0);
-  }
-
   /** @internal A client asks to join: recover or create its socket, run the middlewares, connect. */
   async _add(
     client: Client,
@@ -122,7 +110,7 @@ export class Namespace<
     if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
       return this.doConnect(socket, onConnected);
     }
-    this.run(socket, (err) => {
+    runMiddlewares(this._fns.slice(), socket, (err) => {
       process.nextTick(() => {
         if (client.conn.readyState !== "open") return debug("connection closed during the middlewares");
         if (err) {

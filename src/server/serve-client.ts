@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EventEmitter } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import createDebug from "debug";
@@ -69,4 +70,25 @@ export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: s
   res.setHeader("Content-Type", bundle.endsWith(".map") ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8");
   res.writeHead(200);
   createReadStream(file).pipe(res);
+}
+
+/**
+ * Puts the bundle route in front of every other request listener of `srv` (engine.io's and
+ * the app's), so `/socket.io/socket.io.js` is answered even under Express or Koa. `path()`
+ * gives the current path, or undefined when serving is off. Returns the undo.
+ */
+export function attachServe(srv: EventEmitter, path: () => string | undefined): () => void {
+  const previous = srv.listeners("request").slice() as Array<(...args: unknown[]) => void>;
+  srv.removeAllListeners("request");
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const current = path();
+    const bundle = current === undefined ? undefined : bundleFor(current, req.url);
+    if (bundle !== undefined) return serveBundle(req, res, bundle);
+    for (const listener of previous) listener.call(srv, req, res);
+  };
+  srv.on("request", onRequest);
+  return () => {
+    srv.off("request", onRequest);
+    for (const listener of previous) srv.on("request", listener);
+  };
 }

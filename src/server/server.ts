@@ -26,7 +26,7 @@ import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } fro
 import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions } from "./options.js";
 import { ParentNamespace } from "./parent-namespace.js";
 import { SessionAwareAdapter } from "./recovery.js";
-import { bundleFor, serveBundle } from "./serve-client.js";
+import { attachServe } from "./serve-client.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
 
 const debug = createDebug("rtio:server");
@@ -211,25 +211,9 @@ export class Server<
     debug("attaching engine.io under %s", this._path);
     const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
     this.engine = attachEngine(srv as HttpServer, engineOpts as Parameters<typeof attachEngine>[1]);
-    if (this._serveClient) this.attachServe(srv);
+    if (this._serveClient) this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined));
     this.httpServer = srv;
     this.bind(this.engine);
-  }
-
-  // Serves the bundles before any other request listener (engine.io's, the app's) sees the request.
-  private attachServe(srv: ServerInstance): void {
-    const previous = srv.listeners("request").slice();
-    srv.removeAllListeners("request");
-    const onRequest = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
-      const bundle = this._serveClient ? bundleFor(this._path, req.url) : undefined;
-      if (bundle !== undefined) return serveBundle(req, res, bundle);
-      for (const listener of previous) listener.call(srv, req, res);
-    };
-    srv.on("request", onRequest);
-    this.restoreRequestListeners = () => {
-      srv.off("request", onRequest);
-      for (const listener of previous) srv.on("request", listener as (...args: any[]) => void);
-    };
   }
 
   /** Uses an engine.io server created elsewhere. */

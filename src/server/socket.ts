@@ -30,6 +30,7 @@ import {
 } from "./constants.js";
 import { serverError } from "./errors.js";
 import { buildHandshake, type Handshake } from "./handshake.js";
+import { runMiddlewares } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
@@ -388,26 +389,13 @@ export class Socket<
   }
 
   private dispatch(event: Event): void {
-    this.run(event, (err) => {
+    runMiddlewares(this.fns, event, (err) => {
       process.nextTick(() => {
         if (err) return this._onerror(err);
         if (this.connected) this.emitUntyped(...event);
         else debug("event after disconnection ignored");
       });
     });
-  }
-
-  private run(event: Event, done: (err?: Error) => void): void {
-    const fns = this.fns;
-    if (fns.length === 0) return done();
-    const step = (i: number): void => {
-      fns[i]!(event, (err) => {
-        if (err) return done(err);
-        if (i + 1 >= fns.length) return done();
-        step(i + 1);
-      });
-    };
-    step(0);
   }
 
   /** Adds a listener called for every incoming event, with the event name first. */
