@@ -155,7 +155,7 @@ interface HttpReply {
   body: string;
 }
 
-function http(port: number, method: "GET" | "POST", path: string, body?: string): Promise<HttpReply> {
+function http(port: number, method: "GET" | "POST", path: string, body?: string, inflight?: Set<{ destroy(): void }>): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, agent: false, headers: body === undefined ? {} : { "content-type": "text/plain;charset=UTF-8" } }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -164,6 +164,8 @@ function http(port: number, method: "GET" | "POST", path: string, body?: string)
       res.on("error", reject);
     });
     req.on("error", reject);
+    inflight?.add(req);
+    req.on("close", () => inflight?.delete(req));
     req.end(body);
   });
 }
@@ -177,6 +179,7 @@ export class HostilePolling extends Base implements HostileClient {
   private readonly query: string;
   // engine.io closes a session whose POSTs overlap: they go out one after the other.
   private posts: Promise<unknown> = Promise.resolve();
+  private readonly inflight = new Set<{ destroy(): void }>();
 
   private constructor(private readonly port: number, private readonly path: string, handshake: Handshake, pong: boolean) {
     super(handshake, pong);
@@ -200,7 +203,7 @@ export class HostilePolling extends Base implements HostileClient {
       while (this.polling && this.open) {
         let reply: HttpReply;
         try {
-          reply = await http(this.port, "GET", this.query);
+          reply = await http(this.port, "GET", this.query, undefined, this.inflight);
         } catch {
           return this.markClosed();
         }
@@ -220,8 +223,9 @@ export class HostilePolling extends Base implements HostileClient {
     const sent = this.posts.then(async () => {
       if (!this.open) return 0;
       try {
-        const reply = await http(this.port, "POST", this.query, frames.join("\x1e"));
-        if (reply.status !== 200) this.markClosed();
+        const reply = await http(this.port, "POST", this.query, frames.join("\x1e"), this.inflight);
+        // 400 means the session is gone; 413 (payload too large) drops the POST only.
+        if (reply.status === 400) this.markClosed();
         return reply.status;
       } catch {
         this.markClosed();
@@ -242,7 +246,16 @@ export class HostilePolling extends Base implements HostileClient {
 
   close(): void {
     this.polling = false;
-    if (this.open) void this.post("1").finally(() => this.markClosed());
+    if (this.open) void this.post("1").finally(() => this.destroy());
+    else this.destroy();
+  }
+
+  /** Aborts every request in flight: nothing of this client is left to keep a process alive. */
+  destroy(): void {
+    this.polling = false;
+    for (const req of this.inflight) req.destroy();
+    this.inflight.clear();
+    this.markClosed();
   }
 }
 
