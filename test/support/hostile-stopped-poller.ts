@@ -8,7 +8,7 @@ import { startServer } from "./server-harness.js";
 
 const s = await startServer({ name: "socket.io-client", io: officialIo }, { pingInterval: 400, pingTimeout: 400 });
 const healthy = s.connect("/", { transports: ["websocket"] });
-await new Promise((resolve) => healthy.once("connect", resolve));
+await new Promise<void>((resolve) => healthy.once("connect", () => resolve()));
 const got: number[] = [];
 healthy.on("bulk", (n: number) => got.push(n));
 
