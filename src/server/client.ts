@@ -29,6 +29,10 @@ export class Client {
   private readonly decoder: ParserDecoder;
   private readonly sockets = new Map<SocketId, Socket>();
   private readonly nsps = new Map<string, Socket>();
+  /** Namespaces whose join is under way (middlewares, dynamic namespace checks). */
+  private readonly joining = new Set<string>();
+  /** Set when a CONNECT came for a namespace still joining: the connection closes once it is decided. */
+  private closeAfterJoin = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -79,7 +83,7 @@ export class Client {
   private ondecoded(packet: Packet): void {
     const { nsp, auth } = this.parseNamespace(packet);
     const socket = this.nsps.get(nsp);
-    if (!socket && packet.type === PacketType.CONNECT) {
+    if (!socket && packet.type === PacketType.CONNECT && !this.joining.has(nsp)) {
       this.connect(nsp, auth);
     } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       try {
@@ -88,10 +92,20 @@ export class Client {
         // An ack callback of the app threw: its bug, reported on the socket, not bad input.
         socket._onerror(err as Error);
       }
+    } else if (packet.type === PacketType.CONNECT && this.joining.has(nsp)) {
+      // Honour the first join, then close: the client broke the protocol, but a socket the
+      // app may already be setting up must get its disconnect like any other.
+      debug("second CONNECT for %s while joining", nsp);
+      this.closeAfterJoin = true;
     } else {
       debug("packet of type %d for namespace %s in the wrong state", packet.type, nsp);
       this.closeForBadInput();
     }
+  }
+
+  private joinDone(name: string): void {
+    this.joining.delete(name);
+    if (this.closeAfterJoin && this.joining.size === 0) this.closeForBadInput();
   }
 
   // socket.io-client 2.x puts the query of a namespace in its name ("/chat?token=1").
@@ -104,6 +118,8 @@ export class Client {
   }
 
   private connect(name: string, auth: Record<string, unknown>): void {
+    // A second CONNECT while the first is still being decided would create a second socket.
+    this.joining.add(name);
     if (this.server._nsps.has(name)) return this.doConnect(name, auth);
     this.server._checkNamespace(name, auth, (dynamic) => {
       if (dynamic) return this.doConnect(name, auth);
@@ -113,6 +129,7 @@ export class Client {
         nsp: name,
         data: this.conn.protocol === 3 ? MESSAGES.invalidNamespace : { message: MESSAGES.invalidNamespace },
       });
+      this.joinDone(name);
     });
   }
 
@@ -128,7 +145,8 @@ export class Client {
         // A middleware or an adapter threw: refuse this namespace, keep the process and the connection.
         debug("connecting to %s failed: %s", name, (err as Error)?.stack ?? err);
         this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Internal server error" } });
-      });
+      })
+      .finally(() => this.joinDone(name));
   }
 
   /** Forgets a socket that left its namespace. */
@@ -174,10 +192,25 @@ export class Client {
     this.closed = true;
     debug("client %s closed (%s)", this.id, reason);
     this.clearConnectTimer();
+    this.releaseClosingTransport();
     this.decoder.destroy();
     for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
     this.sockets.clear();
     this.nsps.clear();
+  }
+
+  /**
+   * engine.io closes a polling transport whose client is not polling with a ref'd 30 s timer
+   * (waiting for one last poll to carry the close packet), so a process could not exit for
+   * 30 s after a ping timeout. The session is over and nobody will poll it again: close now.
+   * `shouldClose` is that pending close in engine.io 6.x; absent elsewhere, this does nothing.
+   */
+  private releaseClosingTransport(): void {
+    const transport = this.conn.transport as unknown as { shouldClose?: (() => void) | undefined };
+    const pending = transport?.shouldClose;
+    if (typeof pending !== "function") return;
+    transport.shouldClose = undefined;
+    pending();
   }
 
   private clearConnectTimer(): void {

@@ -58,6 +58,8 @@ export const DEFAULTS = {
   maxPendingAcks: 10_000,
   /** Packets kept per namespace for connection state recovery. */
   maxRecoveryPackets: 10_000,
+  /** Disconnected sessions kept per namespace for recovery; the oldest goes first. */
+  maxRecoverySessions: 10_000,
   maxAttachments: 10,
 } as const;
 

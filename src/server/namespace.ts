@@ -110,17 +110,17 @@ export class Namespace<
     if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
       return this.doConnect(socket, onConnected);
     }
-    runMiddlewares(this._fns.slice(), socket, (err) => {
-      process.nextTick(() => {
-        if (client.conn.readyState !== "open") return debug("connection closed during the middlewares");
-        if (err) {
-          debug("middleware refused %s: %s", socket.id, err.message);
-          if (client.conn.protocol === 3) return socket._error(err.data || err.message);
-          return socket._error(err.data === undefined ? { message: err.message } : { message: err.message, data: err.data });
-        }
-        this.doConnect(socket, onConnected);
-      });
-    });
+    const err = await new Promise<ExtendedError | undefined>((resolve) =>
+      // Decided on the next tick, as socket.io does: listeners added in the same tick see the outcome.
+      runMiddlewares(this._fns.slice(), socket, (e) => process.nextTick(resolve, e)),
+    );
+    if (client.conn.readyState !== "open") return debug("connection closed during the middlewares");
+    if (err) {
+      debug("middleware refused %s: %s", socket.id, err.message);
+      if (client.conn.protocol === 3) return socket._error(err.data || err.message);
+      return socket._error(err.data === undefined ? { message: err.message } : { message: err.message, data: err.data });
+    }
+    this.doConnect(socket, onConnected);
   }
 
   private async createSocket(client: Client, auth: Record<string, unknown>): Promise<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {

@@ -78,6 +78,12 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
    * @default 10000
    */
   maxRecoveryPackets: number;
+  /**
+   * The most disconnected sessions kept per namespace for connection state recovery; past
+   * it the oldest is forgotten (that client gets a new session). An rtio addition.
+   * @default 10000
+   */
+  maxRecoverySessions: number;
 }
 
 /** `connectionStateRecovery` once its defaults are applied. */

@@ -21,12 +21,13 @@ const SWEEP_INTERVAL = 60_000;
  * The default adapter when `connectionStateRecovery` is on: it keeps the sessions of
  * sockets that dropped, and a log of the events it broadcast (each with an offset appended
  * to its arguments), so a client back within `maxDisconnectionDuration` gets its id, rooms,
- * data and the events it missed. The log is bounded (`maxRecoveryPackets`): a client whose
- * offset fell off it simply gets a new session.
+ * data and the events it missed. Both are bounded (`maxRecoveryPackets`,
+ * `maxRecoverySessions`): a client whose offset or session fell off simply gets a new session.
  */
 export class SessionAwareAdapter extends Adapter {
   private readonly maxDuration: number;
   private readonly maxPackets: number;
+  private readonly maxSessions: number;
   private readonly sessions = new Map<PrivateSessionId, KeptSession>();
   private packets: KeptPacket[] = [];
   private readonly offsetPrefix = randomBytes(4).toString("hex") + "-";
@@ -37,7 +38,8 @@ export class SessionAwareAdapter extends Adapter {
     super(nsp);
     const recovery = nsp.server._opts.connectionStateRecovery;
     this.maxDuration = recovery?.maxDisconnectionDuration ?? DEFAULTS.maxDisconnectionDuration;
-    this.maxPackets = nsp.server._maxRecoveryPackets;
+    this.maxPackets = nsp.server._maxRecoveryPackets ?? DEFAULTS.maxRecoveryPackets;
+    this.maxSessions = nsp.server._maxRecoverySessions ?? DEFAULTS.maxRecoverySessions;
     this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_INTERVAL);
     // Housekeeping only: it must never keep a process alive.
     this.sweeper.unref();
@@ -59,7 +61,10 @@ export class SessionAwareAdapter extends Adapter {
   }
 
   override persistSession(session: SessionToPersist): void {
+    this.sessions.delete(session.pid);
     this.sessions.set(session.pid, { ...session, disconnectedAt: Date.now() });
+    // A Map iterates in insertion order: the first key is the oldest session.
+    if (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
   }
 
   override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session | null> | null {

@@ -135,6 +135,11 @@ export class Server<
     return this._opts.maxRecoveryPackets ?? DEFAULTS.maxRecoveryPackets;
   }
 
+  /** @internal */
+  get _maxRecoverySessions(): number {
+    return this._opts.maxRecoverySessions ?? DEFAULTS.maxRecoverySessions;
+  }
+
   /** Gets or sets whether the client bundles are served. */
   serveClient(): boolean;
   serveClient(v: boolean): this;
@@ -210,6 +215,7 @@ export class Server<
   private initEngine(srv: ServerInstance, opts: Partial<ServerOptions>): void {
     debug("attaching engine.io under %s", this._path);
     const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
+    // (rtio's own limits, maxPendingAcks and friends, are unknown to engine.io and ignored by it.)
     this.engine = attachEngine(srv as HttpServer, engineOpts as Parameters<typeof attachEngine>[1]);
     if (this._serveClient) this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined));
     this.httpServer = srv;
