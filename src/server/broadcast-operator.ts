@@ -252,15 +252,20 @@ export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, Socke
   }
 
   join(room: Room | Room[]): void {
-    this.adapter.addSockets({ rooms: new Set([this.id]) }, asArray(room));
+    this.adapter.addSockets(this.target(), asArray(room));
   }
 
   leave(room: Room | Room[]): void {
-    this.adapter.delSockets({ rooms: new Set([this.id]) }, asArray(room));
+    this.adapter.delSockets(this.target(), asArray(room));
   }
 
   disconnect(close = false): this {
-    this.adapter.disconnectSockets({ rooms: new Set([this.id]) }, close);
+    this.adapter.disconnectSockets(this.target(), close);
     return this;
+  }
+
+  // Complete options: cluster adapters serialise `except` and `flags` and expect them present.
+  private target(): BroadcastOptions {
+    return { rooms: new Set([this.id]), except: new Set(), flags: {} };
   }
 }
