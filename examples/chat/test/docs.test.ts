@@ -4,7 +4,9 @@
 //   run=server   started; the official socket.io-client must connect to it (interop, too);
 //   run=client   run against a reference rtio server (events "chat" and "hello", see below);
 //   run=program  run to its end, exit code 0;
-//   run=html     served by the reference server and opened in Chromium.
+//   run=html     served by the reference server and opened in Chromium;
+//   run=nginx    a whole nginx.conf: nginx runs it in front of two rtio servers (ports 3001,
+//                3002), and the official client must connect through it and upgrade to WebSocket.
 // A `<!-- output: text -->` line right after a block is text the sample must print (stdout, or
 // the browser console). A js/html block with no run= tag fails the suite.
 import assert from "node:assert/strict";
@@ -24,10 +26,12 @@ import { launchChromium } from "./support.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const OUT = fileURLToPath(new URL(".samples/", import.meta.url));
 const TIMEOUT = 20_000;
-const KINDS = ["server", "client", "program", "html"] as const;
+const KINDS = ["server", "client", "program", "html", "nginx"] as const;
 type Kind = (typeof KINDS)[number];
 
 interface Sample {
+  /** `transports=websocket` in the info string: the harness's client uses WebSocket only. */
+  websocketOnly: boolean;
   file: string;
   line: number;
   lang: string;
@@ -51,7 +55,7 @@ export function extractSamples(file: string, text: string): Sample[] {
     const rest = text.slice(m.index + whole.length);
     const outputs = [...(/^\s*((?:<!-- output: .*? -->\s*)+)/.exec(rest)?.[1] ?? "").matchAll(/<!-- output: (.*?) -->/g)].map((o) => o[1]!);
     if (kind !== undefined && !KINDS.includes(kind as Kind)) throw new Error(`${file}: unknown sample kind run=${kind}`);
-    samples.push({ file: relative(ROOT, file), line: text.slice(0, m.index).split("\n").length, lang, kind: kind as Kind | undefined, code, outputs });
+    samples.push({ websocketOnly: /\btransports=websocket\b/.test(info), file: relative(ROOT, file), line: text.slice(0, m.index).split("\n").length, lang, kind: kind as Kind | undefined, code, outputs });
   }
   return samples;
 }
@@ -96,7 +100,7 @@ async function freePort(): Promise<number> {
 /** A throw-away redis-server for the samples that use Redis (port 6379 in the docs). */
 async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1 -::1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
   const exited = once(child, "exit");
   await new Promise<void>((resolve, reject) => {
     let out = "";
@@ -115,7 +119,7 @@ let redisPort = 6379;
 function fileFor(sample: Sample, port: number): string {
   currentPort = port;
   const code = sample.code.replace(/\b3000\b/g, String(port)).replace(/\b6379\b/g, String(redisPort));
-  const ext = sample.kind === "html" ? "html" : /\brequire\(/.test(code) ? "cjs" : "mjs";
+  const ext = sample.kind === "html" ? "html" : sample.kind === "nginx" ? "conf" : /\brequire\(/.test(code) ? "cjs" : "mjs";
   const name = `${sample.file.replace(/[^\w]+/g, "_")}_${sample.line}.${ext}`;
   writeFileSync(join(OUT, name), code);
   return join(OUT, name);
@@ -160,6 +164,44 @@ function runNode(file: string) {
 
 // Outputs may mention port 3000 too: it is replaced as in the code.
 let currentPort = 0;
+/** Runs an nginx.conf sample in front of two rtio servers; a client connects through it. */
+async function runNginx(sample: Sample): Promise<void> {
+  const backends = await Promise.all([0, 1].map(async () => {
+    const http = createServer();
+    const io = new Server(http);
+    io.on("connection", (socket) => socket.on("hello", (name: string, ack: (r: string) => void) => ack(`hello, ${name}`)));
+    http.listen(0, "127.0.0.1");
+    await once(http, "listening");
+    return { port: (http.address() as AddressInfo).port, close: () => io.close() };
+  }));
+  const port = await freePort();
+  const prefix = join(OUT, `nginx-${sample.line}`);
+  mkdirSync(join(prefix, "logs"), { recursive: true });
+  const conf = `daemon off;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log;\n` +
+    sample.code.replace(/\b3000\b/g, String(port)).replace(/\b3001\b/g, String(backends[0]!.port)).replace(/\b3002\b/g, String(backends[1]!.port))
+      .replace(/^http \{/m, `http {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;`);
+  writeFileSync(join(prefix, "nginx.conf"), conf);
+  const nginx = spawn("nginx", ["-p", prefix, "-c", join(prefix, "nginx.conf")], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  nginx.stderr.on("data", (c: Buffer) => (out += c));
+  const exited = once(nginx, "exit");
+  const client = officialClient(`http://127.0.0.1:${port}`, { reconnectionDelay: 50, reconnectionDelayMax: 200 });
+  try {
+    const failed = exited.then(() => { throw new Error(`nginx exited:\n${out}`); });
+    await Promise.race([new Promise((r) => client.once("connect", () => r(undefined))), failed]);
+    // Through the proxy: polling first, then the WebSocket upgrade.
+    if (client.io.engine.transport.name !== "websocket") {
+      await Promise.race([new Promise((r) => client.io.engine.once("upgrade", () => r(undefined))), failed]);
+    }
+    assert.equal(await client.emitWithAck("hello", "nginx"), "hello, nginx");
+  } finally {
+    client.close();
+    nginx.kill();
+    await exited;
+    await Promise.all(backends.map((b) => b.close()));
+  }
+}
+
 const hasAll = (outputs: string[]) => (out: string) => outputs.every((o) => out.includes(o.replace(/\b3000\b/g, String(currentPort))));
 
 describe("docs code samples", () => {
@@ -209,7 +251,12 @@ describe("docs code samples", () => {
       } else if (sample.kind === "server") {
         const port = await freePort();
         const run = runNode(fileFor(sample, port));
-        const client = officialClient(`http://127.0.0.1:${port}`, { reconnectionDelay: 50, reconnectionDelayMax: 200, auth: { token: "sample" } });
+        const client = officialClient(`http://127.0.0.1:${port}`, {
+          reconnectionDelay: 50,
+          reconnectionDelayMax: 200,
+          auth: { token: "sample" },
+          ...(sample.websocketOnly ? { transports: ["websocket"] } : {}),
+        });
         try {
           // Connected, or the server died first (until() rejects on exit).
           await Promise.race([new Promise((resolve) => client.once("connect", () => resolve(undefined))), run.until(() => false)]);
@@ -218,6 +265,8 @@ describe("docs code samples", () => {
           client.close();
           await run.stop();
         }
+      } else if (sample.kind === "nginx") {
+        await runNginx(sample);
       } else {
         browser ??= await launchChromium();
         const path = `/${relative(OUT, fileFor(sample, reference.port))}`;
