@@ -5,28 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import {
-  closeClients,
-  connectClient,
-  nextEvent,
-  record,
-  startCluster,
-  type ClientKind,
-  type ClientSocket,
-  type ClusterNode,
-  type SocketInfo,
-  type Target,
-} from "../support/cluster-harness.js";
+import { expectBroadcasts, listen, type Emit, type Member } from "../support/cluster-broadcast.js";
+import { closeClients, connectClient, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
-
-interface Member {
-  name: string;
-  node: number;
-  kind: ClientKind;
-  rooms: string[];
-  socket: ClientSocket;
-  got: unknown[][];
-}
 
 /** Who sits where: both client kinds on every node, rooms overlapping across nodes. */
 const LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
@@ -37,12 +18,6 @@ const LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
   { name: "e", node: 2, kind: "rtio", rooms: ["blue"] },
   { name: "f", node: 2, kind: "official", rooms: ["red"] },
 ];
-
-function reaches(m: Pick<Member, "node" | "rooms">, from: number, t: Target): boolean {
-  if (t.local && m.node !== from) return false;
-  if (t.to?.length && !t.to.some((r) => m.rooms.includes(r))) return false;
-  return !t.except?.some((r) => m.rooms.includes(r));
-}
 
 const ADAPTERS: AdapterKind[] = ["redis", "sharded", "streams"];
 
@@ -61,7 +36,7 @@ for (const adapter of ADAPTERS) {
         LAYOUT.map(async (l) => {
           const socket = await connectClient(nodes[l.node]!.url, { kind: l.kind, rooms: l.rooms, data: { name: l.name } }, sockets);
           socket.on("ask", (cb: (v: string) => void) => cb(l.name));
-          return { ...l, socket, got: record(socket, "m") };
+          return { ...l, socket, got: listen(socket) };
         }),
       );
     });
@@ -72,30 +47,7 @@ for (const adapter of ADAPTERS) {
       await redis?.stop();
     });
 
-    /** Emits from the given nodes, then a marker from each node, and waits for every marker. */
-    async function broadcastRound(emits: Array<{ from: number; t: Target; value: number }>): Promise<void> {
-      for (const m of members) m.got.length = 0;
-      const markers = members.map((m) => {
-        let seen = 0;
-        return new Promise<void>((resolve) => {
-          const on = () => {
-            if (++seen < nodes.length) return;
-            m.socket.off("end", on);
-            resolve();
-          };
-          m.socket.on("end", on);
-        });
-      });
-      for (const e of emits) await nodes[e.from]!.call("emit", e.t, "m", e.value);
-      // Per origin node, the adapters keep order: a client that got a node's marker got all before it.
-      await Promise.all(nodes.map((n) => n.call("emit", {}, "end")));
-      await Promise.all(markers);
-      for (const m of members) {
-        const expected = emits.filter((e) => reaches(m, e.from, e.t)).map((e) => e.value).sort((x, y) => x - y);
-        const got = m.got.map((args) => args[0] as number).sort((x, y) => x - y);
-        assert.deepEqual(got, expected, `client ${m.name} on n${m.node}`);
-      }
-    }
+    const broadcastRound = (emits: Emit[]) => expectBroadcasts(nodes, members, emits);
 
     it("every node sees three servers", async () => {
       for (const n of nodes) assert.equal(await n.call("serverCount"), 3);

@@ -60,7 +60,8 @@ export function commandsFor(io: AnyServer, name: string, report: Report, crashSa
     /** Resolves once the adapter sees `n` servers (third-party adapters have no event for it). */
     awaitServers: async (n: number) => {
       for (;;) {
-        const seen = (await nsp.adapter.serverCount()) as number;
+        // Right after a Redis restart the count may fail: that is "not yet", not an error.
+        const seen = ((await Promise.resolve(nsp.adapter.serverCount()).catch(() => 0)) as number) || 0;
         const known = nsp.adapter.nodesMap instanceof Map ? nsp.adapter.nodesMap.size + 1 : seen;
         if (seen >= n && known >= n) return seen;
         await new Promise((r) => setTimeout(r, 25));

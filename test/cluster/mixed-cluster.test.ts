@@ -1,0 +1,99 @@
+// A cluster that migrates one node at a time: socket.io 4.8 nodes and rtio nodes on the same
+// Redis, through the same adapter, serve each other's clients; and @socket.io/redis-emitter,
+// from a process with no server at all, reaches the clients of both.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Emitter } from "@socket.io/redis-emitter";
+import { createClient } from "redis";
+import type { AdapterKind } from "../support/cluster-adapters.js";
+import { expectBroadcasts, listen, type Member } from "../support/cluster-broadcast.js";
+import { closeClients, connectClient, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
+import { startRedis, type RedisServer } from "../support/redis.js";
+
+const IMPLS = ["rtio", "socket.io", "rtio", "socket.io"] as const;
+
+const LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
+  { name: "a", node: 0, kind: "rtio", rooms: ["red"] },
+  { name: "b", node: 0, kind: "official", rooms: [] },
+  { name: "c", node: 1, kind: "rtio", rooms: ["red"] },
+  { name: "d", node: 1, kind: "official", rooms: ["blue"] },
+  { name: "e", node: 2, kind: "official", rooms: ["blue", "red"] },
+  { name: "f", node: 3, kind: "rtio", rooms: ["blue"] },
+];
+
+for (const adapter of ["redis", "streams"] as AdapterKind[]) {
+  describe(`mixed cluster (rtio, socket.io, rtio, socket.io), ${adapter} adapter`, { timeout: 180_000 }, () => {
+    let redis: RedisServer;
+    let nodes: ClusterNode[] = [];
+    const sockets: ClientSocket[] = [];
+    let members: Member[] = [];
+
+    before(async () => {
+      redis = await startRedis();
+      nodes = await startCluster(IMPLS.map((impl, i) => ({ name: `${impl}-${i}`, impl, redis: redis.url, adapter })));
+      members = await Promise.all(
+        LAYOUT.map(async (l) => {
+          const socket = await connectClient(nodes[l.node]!.url, { kind: l.kind, rooms: l.rooms, data: { name: l.name } }, sockets);
+          socket.on("ask", (cb: (v: string) => void) => cb(l.name));
+          return { ...l, socket, got: listen(socket) };
+        }),
+      );
+    });
+
+    after(async () => {
+      closeClients(sockets);
+      await Promise.all(nodes.map((n) => n.shutdown()));
+      await redis?.stop();
+    });
+
+    it("broadcasts from either kind of node reach the clients of both, exactly once", async () => {
+      await expectBroadcasts(nodes, members, [
+        { from: 0, t: {}, value: 1 },
+        { from: 1, t: {}, value: 2 },
+        { from: 1, t: { to: ["red"] }, value: 3 },
+        { from: 0, t: { to: ["blue"], except: ["red"] }, value: 4 },
+        { from: 3, t: { to: ["red", "blue"] }, value: 5 },
+        { from: 2, t: { except: ["blue"] }, value: 6 },
+        { from: 3, t: { local: true }, value: 7 },
+      ]);
+    });
+
+    it("broadcast acks, fetchSockets and serverSideEmit span both kinds of node", async () => {
+      for (const from of [0, 1]) {
+        assert.deepEqual(await nodes[from]!.call("emitWithAck", { timeout: 10_000 }, "ask"), ["a", "b", "c", "d", "e", "f"]);
+        const fetched = await nodes[from]!.call<SocketInfo[]>("fetchSockets", { to: ["red"] });
+        assert.deepEqual(fetched.map((s) => (s.data as { name: string }).name).sort(), ["a", "c", "e"]);
+      }
+      assert.deepEqual(await nodes[0]!.call("serverSideEmitWithAck", "tell"), ["rtio-2", "socket.io-1", "socket.io-3"]);
+      assert.deepEqual(await nodes[1]!.call("serverSideEmitWithAck", "tell"), ["rtio-0", "rtio-2", "socket.io-3"]);
+    });
+
+    if (adapter !== "redis") return;
+
+    it("@socket.io/redis-emitter reaches the clients of rtio and socket.io nodes", async () => {
+      const client = createClient({ url: redis.url });
+      client.on("error", () => {});
+      await client.connect();
+      try {
+        const emitter = new Emitter(client);
+        await expectBroadcasts(
+          nodes,
+          members,
+          [
+            { from: "outside", t: {}, value: 11 },
+            { from: "outside", t: { to: ["red"] }, value: 12 },
+            { from: "outside", t: { to: ["blue"], except: ["red"] }, value: 13 },
+          ],
+          async (e) => {
+            let op = emitter.of("/");
+            if (e.t.to) op = op.to(e.t.to) as never;
+            if (e.t.except) op = op.except(e.t.except) as never;
+            op.emit("m", e.value);
+          },
+        );
+      } finally {
+        await client.quit();
+      }
+    });
+  });
+}

@@ -1,0 +1,63 @@
+// The exactly-once check of the cluster tests: emits from given nodes, then one marker from
+// each node, and compares what every client got with who each emit was meant for.
+import assert from "node:assert/strict";
+import type { ClientKind, ClientSocket, ClusterNode, Target } from "./cluster-harness.js";
+import { withSafetyNet } from "./cluster-harness.js";
+
+export interface Member {
+  name: string;
+  node: number;
+  kind: ClientKind;
+  rooms: string[];
+  socket: ClientSocket;
+  /** The first argument of every "m" event, in arrival order. */
+  got: number[];
+}
+
+export interface Emit {
+  /** The node index, or "outside" for a Redis emitter process. */
+  from: number | "outside";
+  t: Target;
+  value: number;
+}
+
+export function reaches(m: Pick<Member, "node" | "rooms">, from: number | "outside", t: Target): boolean {
+  if (t.local && m.node !== from) return false;
+  if (t.to?.length && !t.to.some((r) => m.rooms.includes(r))) return false;
+  return !t.except?.some((r) => m.rooms.includes(r));
+}
+
+export function listen(socket: ClientSocket): number[] {
+  const got: number[] = [];
+  socket.on("m", (v: number) => got.push(v));
+  return got;
+}
+
+/**
+ * Runs `emits` (each through `send`), then a marker from every node; once every client has all
+ * the markers, each must have got exactly the values meant for it. Per origin, the adapters
+ * keep order, so a client that got a node's marker got everything that node sent before it.
+ */
+export async function expectBroadcasts(
+  nodes: ClusterNode[],
+  members: Member[],
+  emits: Emit[],
+  send: (e: Emit) => Promise<unknown> = (e) => nodes[e.from as number]!.call("emit", e.t, "m", e.value),
+): Promise<void> {
+  for (const m of members) m.got.length = 0;
+  const markers = members.map((m) =>
+    withSafetyNet(`${m.name}: markers`, 20_000, (resolve) => {
+      let seen = 0;
+      const on = () => ++seen === nodes.length && resolve(undefined);
+      m.socket.on("end", on);
+      return () => m.socket.off("end", on);
+    }),
+  );
+  for (const e of emits) await send(e);
+  await Promise.all(nodes.map((n) => n.call("emit", {}, "end")));
+  await Promise.all(markers);
+  for (const m of members) {
+    const expected = emits.filter((e) => reaches(m, e.from, e.t)).map((e) => e.value).sort((x, y) => x - y);
+    assert.deepEqual([...m.got].sort((x, y) => x - y), expected, `client ${m.name} on n${m.node}`);
+  }
+}
