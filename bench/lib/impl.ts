@@ -40,6 +40,15 @@ async function importRtio<T>(relative: string, what: string): Promise<T> {
   }
 }
 
+/**
+ * Where the module a child runs came from, reported back in its ready message so the driver can
+ * check that an "rtio" row really ran rtio.
+ */
+export function sourceOf(impl: ServerImpl): string {
+  if (impl === "rtio" && rtioSubstitute() !== "socket.io") return "rtio src/";
+  return impl === "rtio" ? "socket.io (substituted for rtio)" : impl;
+}
+
 export async function loadServerModule(impl: SocketIoImpl): Promise<ServerModule> {
   if (impl === "rtio" && rtioSubstitute() !== "socket.io") {
     const mod = await importRtio<Partial<ServerModule>>("server/index.ts", "server");

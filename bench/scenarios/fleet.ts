@@ -1,6 +1,6 @@
 /** Helpers the network scenarios share: start servers and load generators, wait for frames. */
 import { Child } from "../lib/proc.js";
-import type { ServerImpl } from "../lib/impl.js";
+import { sourceOf, type ServerImpl } from "../lib/impl.js";
 
 export interface Counts {
   text: number;
@@ -8,7 +8,12 @@ export interface Counts {
 }
 
 export async function startServer(script: string, impl: ServerImpl, extra: string[] = []): Promise<{ server: Child; port: number }> {
-  const { child, info } = await Child.spawn<{ port: number }>(script, [impl, ...extra], { label: `${script} (${impl})` });
+  const { child, info } = await Child.spawn<{ port: number; source: string }>(script, [impl, ...extra], { label: `${script} (${impl})` });
+  // Belt and braces against a silent substitution: the child says what it actually loaded.
+  if (info.source !== sourceOf(impl)) {
+    child.kill();
+    throw new Error(`${script} (${impl}) loaded ${info.source}, expected ${sourceOf(impl)}`);
+  }
   return { server: child, port: info.port };
 }
 

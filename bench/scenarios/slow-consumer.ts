@@ -31,7 +31,7 @@ export const slowConsumer: Scenario = {
     const healthy = 2;
     // Loopback sockets absorb several MiB in kernel buffers before the server's own queues grow,
     // so the volume has to be well past that to show anything.
-    const count = ctx.quick ? 12_000 : 40_000;
+    const count = ctx.quick ? 12_000 : 30_000;
     // The paused client sits in its own load generator so the healthy ones can be counted exactly.
     const [healthyGen, slowGen] = await startLoadgens(2);
     const rows = await alternate(serverRows(ctx), ctx, async (row) => {

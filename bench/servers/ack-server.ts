@@ -4,10 +4,11 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadServerModule, parseSocketIoImpl } from "../lib/impl.js";
+import { loadServerModule, parseSocketIoImpl, sourceOf } from "../lib/impl.js";
 import { cpuMsSince, ready, serve } from "../lib/rpc.js";
 
-const mod = await loadServerModule(parseSocketIoImpl(process.argv[2]));
+const impl = parseSocketIoImpl(process.argv[2]);
+const mod = await loadServerModule(impl);
 const http = createServer();
 const io = new mod.Server(http);
 io.on("connection", (socket) => {
@@ -24,4 +25,4 @@ serve({
   cpuStop: () => cpuMsSince(cpuStart),
   close: () => new Promise((resolve) => void io.close(() => resolve(null))),
 });
-http.listen(0, "127.0.0.1", () => ready({ port: (http.address() as AddressInfo).port }));
+http.listen(0, "127.0.0.1", () => ready({ port: (http.address() as AddressInfo).port, source: sourceOf(impl) }));

@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { loadServerModule, parseImpl } from "../lib/impl.js";
+import { loadServerModule, parseImpl, sourceOf } from "../lib/impl.js";
 import { cpuMsSince, heapAfterGc, ready, serve } from "../lib/rpc.js";
 import type { Audience, Broadcaster, Payload } from "./broadcaster.js";
 import { eioBroadcaster } from "./eio-broadcaster.js";
@@ -82,4 +82,4 @@ serve({
     return null;
   },
 });
-http.listen(0, "127.0.0.1", () => ready({ port: (http.address() as AddressInfo).port }));
+http.listen(0, "127.0.0.1", () => ready({ port: (http.address() as AddressInfo).port, source: sourceOf(impl) }));
