@@ -91,7 +91,8 @@ export default function (config) {
         },
       },
     },
-    reporters: ["progress", "rtio-counts"],
+    // progress redraws one line on a terminal; in a log (CI) it would print one per spec.
+    reporters: [process.stdout.isTTY ? "progress" : "dots", "rtio-counts"],
     hostname: "127.0.0.1",
     listenAddress: "127.0.0.1",
     port: 9876,

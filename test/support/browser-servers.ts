@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as OfficialServer } from "socket.io";
 import { allowRequest, installHandlers, type AnyServer } from "./browser-handlers.js";
+import { startNginx } from "./nginx.js";
 
 export interface FlavourUrls {
   name: string;
@@ -20,6 +21,12 @@ export interface FlavourUrls {
    * argument to every event the client receives, which the other specs would see.
    */
   recoveryUrl?: string;
+  /** nginx in front of the main server, passing WebSocket upgrades. */
+  proxyUrl?: string;
+  /** nginx in front of the main server, stripping WebSocket upgrades. */
+  strippingProxyUrl?: string;
+  /** Why the proxies could not start: the proxy specs fail with it. */
+  proxyError?: string;
   /** Why this flavour could not start: the specs fail with it rather than skip. */
   error?: string;
 }
@@ -63,8 +70,20 @@ async function start(name: string, load: () => Promise<ServerCtor>): Promise<Fla
       installHandlers(server.io);
       closers.push(server.close);
     }
+    const proxies: Pick<FlavourUrls, "proxyUrl" | "strippingProxyUrl" | "proxyError"> = {};
+    try {
+      const passing = await startNginx({ upstreamPort: main.port, websocket: true });
+      closers.push(passing.stop);
+      const stripping = await startNginx({ upstreamPort: main.port, websocket: false });
+      closers.push(stripping.stop);
+      proxies.proxyUrl = passing.url;
+      proxies.strippingProxyUrl = stripping.url;
+    } catch (err) {
+      proxies.proxyError = (err as Error).message;
+    }
     return {
       name,
+      ...proxies,
       url: `http://127.0.0.1:${main.port}`,
       altUrl: `http://localhost:${main.port}`,
       strictUrl: `http://127.0.0.1:${strict.port}`,

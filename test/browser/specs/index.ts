@@ -5,6 +5,7 @@ import { binarySpecs } from "./binary.spec.js";
 import { connectSpecs } from "./connect.spec.js";
 import { corsSpecs } from "./cors.spec.js";
 import { emitSpecs } from "./emit.spec.js";
+import { proxySpecs } from "./proxy.spec.js";
 import { reconnectSpecs } from "./reconnect.spec.js";
 import { retrySpecs } from "./retries.spec.js";
 import { roomSpecs } from "./rooms.spec.js";
@@ -26,6 +27,9 @@ for (const flavour of FLAVOURS) {
         ctx.altUrl = urls.altUrl;
         ctx.strictUrl = urls.strictUrl;
         ctx.recoveryUrl = urls.recoveryUrl;
+        ctx.proxyUrl = urls.proxyUrl ?? "";
+        ctx.strippingProxyUrl = urls.strippingProxyUrl ?? "";
+        ctx.proxyError = urls.proxyError ?? "";
       });
       afterEach(() => ctx.closeAll());
       const files: SpecFile[] = [
@@ -36,6 +40,7 @@ for (const flavour of FLAVOURS) {
         reconnectSpecs,
         retrySpecs,
         corsSpecs,
+        proxySpecs,
         workerSpecs(bundle),
         unloadSpecs(bundle),
       ];

@@ -24,20 +24,26 @@ export interface FlavourUrls {
   altUrl?: string;
   strictUrl?: string;
   recoveryUrl?: string;
+  proxyUrl?: string;
+  strippingProxyUrl?: string;
+  proxyError?: string;
   error?: string;
 }
+
+export type Urls = Required<Pick<FlavourUrls, "name" | "url" | "altUrl" | "strictUrl" | "recoveryUrl">> &
+  Pick<FlavourUrls, "proxyUrl" | "strippingProxyUrl" | "proxyError">;
 
 let config: Promise<{ flavours: FlavourUrls[]; error?: string }> | undefined;
 
 /** The URLs of one server flavour; fails (never skips) when that server did not start. */
-export async function flavourUrls(name: string): Promise<Required<Omit<FlavourUrls, "error">>> {
+export async function flavourUrls(name: string): Promise<Urls> {
   config ??= fetch("/rtio-config.json").then((r) => r.json());
   const { flavours, error } = await config;
   const found = flavours.find((f) => f.name === name);
   if (!found) throw new Error(`no server "${name}" in this run${error ? `: ${error}` : ""}`);
   const { url, altUrl, strictUrl, recoveryUrl } = found;
   if (found.error || !url || !altUrl || !strictUrl || !recoveryUrl) throw new Error(found.error ?? "no URL");
-  return { name, url, altUrl, strictUrl, recoveryUrl };
+  return { ...found, name, url, altUrl, strictUrl, recoveryUrl };
 }
 
 /**
@@ -84,6 +90,10 @@ export class Ctx {
   altUrl = "";
   strictUrl = "";
   recoveryUrl = "";
+  /** nginx passing upgrades, and nginx stripping them, both in front of `url`'s server. */
+  proxyUrl = "";
+  strippingProxyUrl = "";
+  proxyError = "";
   private opened: ClientSocket[] = [];
   private managers: ClientManager[] = [];
 
