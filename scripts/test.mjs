@@ -54,6 +54,7 @@ const stages = {
   browser: () => {
     if (!existsSync(join(root, "karma.conf.js"))) return;
     const out = join(mkdtempSync(join(tmpdir(), "rtio-karma-")), "counts.json");
+    console.log("\n── browser: karma, Chromium and Firefox ESR, against the rtio and socket.io 4.8 servers");
     const ok = run("npx", ["karma", "start", "karma.conf.js"], { env: { ...process.env, RTIO_KARMA_COUNTS: out } });
     const counts = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : { passed: 0, failed: 1, failures: ["browser: no report"] };
     if (!ok && counts.failed === 0) counts.failed = 1;

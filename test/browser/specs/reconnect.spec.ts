@@ -18,9 +18,14 @@ export const reconnectSpecs: SpecFile = (ctx) => {
         );
         const firstId = socket.id;
         const attempts: number[] = [];
-        socket.io.on("reconnect_attempt", (n: number) => attempts.push(n));
+        const times: number[] = []; // the drop, then each attempt
+        socket.io.on("reconnect_attempt", (n: number) => {
+          attempts.push(n);
+          times.push(performance.now());
+        });
         const errors = collect(socket.io, "reconnect_error", 2);
         const reconnected = next<[number]>(socket.io, "reconnect");
+        socket.once("disconnect", () => times.push(performance.now()));
         const reason = next<[string]>(socket, "disconnect");
         // The server refuses this key's next two handshakes, then drops the connection.
         await call(socket, "drop", 2);
@@ -29,6 +34,10 @@ export const reconnectSpecs: SpecFile = (ctx) => {
         equal((await reconnected)[0], 3, "reconnected on the third attempt");
         await connected(socket);
         same(attempts, [1, 2, 3]);
+        // Backoff without jitter: 50, 100, 200 ms before the attempts. Only lower bounds (a
+        // timer never fires early; a busy machine only adds), with 5 ms for clock rounding.
+        const gaps = times.slice(1).map((t, i) => t - times[i]!);
+        [50, 100, 200].forEach((delay, i) => ok(gaps[i]! >= delay - 5, `attempt ${i + 1} after ${gaps[i]} ms, expected >= ${delay}`));
         ok(socket.id !== firstId, "a new session without recovery state");
         equal(await call(socket, "echo", "back"), "back");
       });
