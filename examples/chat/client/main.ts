@@ -32,6 +32,12 @@ function start(nickname: string): void {
   // Message ids already shown: after a server restart the same message may come both live
   // and in the history a re-join returns.
   const seen = new Set<string>();
+  // Sent messages not yet acknowledged, by room and text: a re-join's history may list them first.
+  const pending = new Map<string, HTMLElement[]>();
+  const takePending = (room: string, text: string): boolean => {
+    const items = pending.get(`${room}\n${text}`);
+    return items !== undefined && items.length > 0;
+  };
   const say = (text: string): void => {
     chatError.textContent = text;
   };
@@ -86,6 +92,8 @@ function start(nickname: string): void {
       for (const m of messages) {
         if (seen.has(m.id)) continue;
         seen.add(m.id);
+        // Our own message whose ack is still on its way is already on the page.
+        if (m.from === nickname && takePending(room, m.text)) continue;
         rooms.add(room, messageItem(m, m.from === nickname, "delivered"));
       }
       if (showIt || !rooms.current) rooms.show(room);
@@ -96,6 +104,8 @@ function start(nickname: string): void {
   function leave(room: string): void {
     socket.emit("leave", room, () => {
       rooms.joined.delete(room);
+      // Joining again shows the room's history afresh.
+      for (const item of rooms.messages.get(room) ?? []) if (item.dataset.id) seen.delete(item.dataset.id);
       rooms.messages.delete(room);
       rooms.show(rooms.current === room ? [...rooms.joined][0] : rooms.current);
     });
@@ -121,8 +131,16 @@ function start(nickname: string): void {
     input.value = "";
     say("");
     // No timeout: socket.io buffers the emit while offline and sends it on reconnection.
+    const key = `${room}\n${draft.text}`;
+    pending.set(key, [...(pending.get(key) ?? []), item]);
     socket.emit("message", room, draft.text, (res) => {
-      if (res.ok) seen.add(res.value.id);
+      const left = (pending.get(key) ?? []).filter((i) => i !== item);
+      if (left.length) pending.set(key, left);
+      else pending.delete(key);
+      if (res.ok) {
+        seen.add(res.value.id);
+        item.dataset.id = res.value.id;
+      }
       settle(item, res);
     });
   });
@@ -162,7 +180,7 @@ function settle(item: HTMLElement, res: Ack<unknown>): void {
 }
 
 function messageItem(m: ChatMessage, mine: boolean, status?: string): HTMLElement {
-  const li = h("li", { class: mine ? "message mine" : "message", "data-from": m.from },
+  const li = h("li", { class: mine ? "message mine" : "message", "data-from": m.from, "data-id": m.id || undefined },
     h("span", { class: "from", text: m.from }),
     h("span", { class: "text", text: m.text }),
     h("span", { class: "status", text: status ?? time(m.at) }),
