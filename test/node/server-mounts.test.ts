@@ -2,9 +2,14 @@ import assert from "node:assert/strict";
 import { once as onceEvent } from "node:events";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createRequire } from "node:module";
+import { attach as attachEngine } from "engine.io";
 import { Server } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
 import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
@@ -21,6 +26,18 @@ interface KoaApp {
 const require = createRequire(import.meta.url);
 const express = require("express") as () => ExpressApp;
 const Koa = require("koa") as new () => KoaApp;
+
+let certificate: { key: string; cert: string } | null | undefined;
+
+/** A throwaway self-signed certificate for 127.0.0.1, or null without openssl. */
+function selfSigned(): { key: string; cert: string } | null {
+  if (certificate !== undefined) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), "rtio-tls-"));
+  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-subj", "/CN=127.0.0.1", "-days", "1"], { stdio: "ignore" });
+  certificate = r.status === 0 ? { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") } : null;
+  rmSync(dir, { recursive: true, force: true });
+  return certificate;
+}
 
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -95,6 +112,37 @@ for (const client of await clientsUnderTest()) {
         await roundTrip(client, io, `http://127.0.0.1:${port}`, { path: "/my-path" });
       } finally {
         await io.close();
+      }
+    });
+
+    it("works on an https server, and the handshake says secure", { skip: !selfSigned() && "openssl not available" }, async () => {
+      const { key, cert } = selfSigned()!;
+      const https = createHttpsServer({ key, cert });
+      const io = new Server(https);
+      https.listen(0, "127.0.0.1");
+      await onceEvent(https, "listening");
+      const port = (https.address() as AddressInfo).port;
+      try {
+        const seen = once<[{ handshake: { secure: boolean } }]>(io, "connection");
+        await roundTrip(client, io, `https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+        assert.equal((await seen)[0].handshake.secure, true);
+      } finally {
+        await io.close();
+      }
+    });
+
+    it("bind() uses an engine.io server created by the app", async () => {
+      const http = createServer();
+      const engine = attachEngine(http, { path: "/socket.io/" });
+      const io = new Server({ serveClient: false });
+      io.bind(engine);
+      const port = await listen(http);
+      try {
+        assert.equal(io.engine, engine);
+        await roundTrip(client, io, `http://127.0.0.1:${port}`);
+      } finally {
+        await io.close();
+        await new Promise((resolve) => http.close(resolve));
       }
     });
 
