@@ -17,7 +17,7 @@ import type {
 } from "../shared/typed-events.js";
 import { cancelAcks, timedAck, type AckFn } from "./acks.js";
 import type { Adapter, BroadcastFlags, Room, Session, SocketId } from "./adapter.js";
-import { AnyListeners, type AnyListener } from "./any-listeners.js";
+import { CatchAllEmitter } from "./any-listeners.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import {
@@ -33,7 +33,6 @@ import { buildHandshake, type Handshake } from "./handshake.js";
 import { runMiddlewares } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
-import { StrictEventEmitter } from "./typed-emitter.js";
 
 const debug = createDebug("rtio:server:socket");
 
@@ -64,7 +63,7 @@ export class Socket<
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
-> extends StrictEventEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
+> extends CatchAllEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   readonly client: Client;
   /** The public id, also the name of the socket's own room. */
@@ -81,8 +80,6 @@ export class Socket<
   private readonly pid: string | undefined;
   private fns: Array<(event: Event, next: (err?: Error) => void) => void> = [];
   private flags: SocketFlags = {};
-  private anyIncoming: AnyListeners | undefined;
-  private anyOutgoing: AnyListeners | undefined;
   private missed: unknown[][] | undefined;
 
   constructor(
@@ -259,7 +256,7 @@ export class Socket<
       return debug("ignoring reserved event %s from %s", args[0], this.id);
     }
     if (packet.id !== undefined) args.push(this.ack(packet.id));
-    if (this.anyIncoming?.size) this.anyIncoming.call(this, args);
+    this.notifyIncomingListeners(args);
     this.dispatch(args as Event);
   }
 
@@ -396,50 +393,5 @@ export class Socket<
         else debug("event after disconnection ignored");
       });
     });
-  }
-
-  /** Adds a listener called for every incoming event, with the event name first. */
-  onAny(listener: AnyListener): this {
-    (this.anyIncoming ??= new AnyListeners()).add(listener);
-    return this;
-  }
-
-  prependAny(listener: AnyListener): this {
-    (this.anyIncoming ??= new AnyListeners()).prepend(listener);
-    return this;
-  }
-
-  offAny(listener?: AnyListener): this {
-    this.anyIncoming?.remove(listener);
-    return this;
-  }
-
-  listenersAny(): AnyListener[] {
-    return this.anyIncoming?.all() ?? [];
-  }
-
-  /** Adds a listener called for every outgoing event, with the event name first. */
-  onAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoing ??= new AnyListeners()).add(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoing ??= new AnyListeners()).prepend(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyListener): this {
-    this.anyOutgoing?.remove(listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyListener[] {
-    return this.anyOutgoing?.all() ?? [];
-  }
-
-  /** Tells the outgoing catch-all listeners about a packet; adapters call it for broadcasts. */
-  notifyOutgoingListeners(packet: Packet): void {
-    if (this.anyOutgoing?.size) this.anyOutgoing.call(this, (packet.data ?? []) as unknown[]);
   }
 }
