@@ -18,6 +18,8 @@ export interface NodeOptions {
   adapter?: AdapterKind;
   recovery?: boolean;
   crashSafe?: boolean;
+  /** crashSafeSessions' refreshInterval, in ms (default: its own). */
+  crashSafeRefresh?: number;
   /** Listen on this port (a restarted node takes its old one); 0 by default. */
   port?: number;
 }
@@ -121,6 +123,7 @@ export async function startNode(opts: NodeOptions): Promise<ClusterNode> {
       CLUSTER_RECOVERY: opts.recovery ? "1" : "0",
       CLUSTER_CRASH_SAFE: opts.crashSafe ? "1" : "0",
       CLUSTER_PORT: String(opts.port ?? 0),
+      CLUSTER_CRASH_SAFE_REFRESH: String(opts.crashSafeRefresh ?? 0),
     },
   });
   const node = new ClusterNode(opts, child);

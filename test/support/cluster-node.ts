@@ -42,7 +42,8 @@ let adapter = built.adapter;
 let crashSafeStats: (() => unknown) | undefined;
 if (crashSafe) {
   const { crashSafeSessions } = await import("../../src/cluster/index.js");
-  const wrapped = crashSafeSessions(adapter as never);
+  const refresh = Number(process.env.CLUSTER_CRASH_SAFE_REFRESH ?? 0);
+  const wrapped = crashSafeSessions(adapter as never, refresh > 0 ? { refreshInterval: refresh } : {});
   adapter = wrapped as never;
   crashSafeStats = () => wrapped.stats();
 }
