@@ -9,5 +9,8 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Connects as `nickname`; the server's middleware checks it and refuses with a reason. */
 export function connect(nickname: string): ChatSocket {
-  return io<ServerToClientEvents, ClientToServerEvents>({ auth: { nickname } });
+  // `?transports=polling` shows the fallback a proxy without WebSocket support gets.
+  const only = new URLSearchParams(location.search).get("transports");
+  const transports = only ? only.split(",") : undefined;
+  return io<ServerToClientEvents, ClientToServerEvents>({ auth: { nickname }, ...(transports ? { transports } : {}) });
 }

@@ -24,12 +24,12 @@ after(async () => {
   await demo?.kill();
 });
 
-async function openPage(): Promise<Page> {
+async function openPage(query = ""): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on("pageerror", (err) => console.error("page error:", err));
-  await page.goto(demo.url);
+  await page.goto(demo.url + query);
   return page;
 }
 
@@ -100,6 +100,23 @@ test("a picture goes to the room as binary and arrives byte for byte", async () 
   });
   assert.equal(received.width, 8);
   assert.deepEqual(Buffer.from(received.bytes), PNG);
+});
+
+test("pictures go both ways with a page on HTTP long-polling only (no WebSocket)", async () => {
+  const carl = await openPage("/?transports=polling");
+  try {
+    await login(carl, "carl");
+    assert.equal(await carl.evaluate(() => document.querySelector("#state")?.textContent), "connected");
+    await ada.setInputFiles("#file", { name: "to-carl.png", mimeType: "image/png", buffer: PNG });
+    const img = await carl.waitForSelector('#messages li.picture[data-from="ada"] img', WAIT);
+    await carl.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 8, img, WAIT);
+    await carl.setInputFiles("#file", { name: "from-carl.png", mimeType: "image/png", buffer: PNG });
+    await carl.waitForSelector("#messages li.picture.mine.delivered", WAIT);
+    await ada.waitForSelector('#messages li.picture[data-from="carl"] img', WAIT);
+  } finally {
+    await carl.context().close();
+  }
+  await ada.waitForFunction(() => document.querySelectorAll("#members li").length === 2, null, WAIT);
 });
 
 test("a picture over the size limit gets a clear message and is not sent", async () => {
