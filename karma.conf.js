@@ -29,7 +29,7 @@ function checkPrerequisites() {
   if (!existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}): apt-get install chromium`);
   if (!existsSync(FIREFOX)) missing.push(`Firefox ESR (${FIREFOX}): apt-get install firefox-esr`);
   if (missing.length) refuse(`missing browsers, install the Debian packages (scripts/setup.sh does):\n  ${missing.join("\n  ")}`);
-  for (const file of ["rtio.min.js", "rtio.esm.min.js"]) {
+  for (const file of ["rtio.min.js", "rtio.esm.min.js", "rtio.msgpack.min.js"]) {
     if (!existsSync(join(DIST, file))) refuse(`${join(DIST, file)} is missing: run \`npm run build\` first`);
   }
 }
@@ -56,6 +56,7 @@ export default function (config) {
     files: [
       { pattern: join(DIST, "rtio.min.js"), included: true, watched: false },
       { pattern: join(DIST, "rtio.esm.min.js"), included: false, watched: false },
+      { pattern: join(DIST, "rtio.msgpack.min.js"), included: false, watched: false },
       { pattern: join(DIST, "*.map"), included: false, watched: false },
       // The official client, for RTIO_KARMA_REFERENCE=1 runs that check the specs themselves.
       { pattern: "node_modules/socket.io-client/dist/socket.io.esm.min.js*", included: false, watched: false },
@@ -69,6 +70,7 @@ export default function (config) {
         workerUrl: served(bundled.worker),
         classicUrl: served(join(DIST, "rtio.min.js")),
         esmUrl: served(join(DIST, "rtio.esm.min.js")),
+        msgpackUrl: served(join(DIST, "rtio.msgpack.min.js")),
         referenceUrl: served(join(root, "node_modules/socket.io-client/dist/socket.io.esm.min.js")),
         reference: process.env.RTIO_KARMA_REFERENCE === "1",
       },

@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as OfficialServer } from "socket.io";
+import * as msgpackParser from "socket.io-msgpack-parser";
 import { allowRequest, installHandlers, type AnyServer } from "./browser-handlers.js";
 import { startNginx } from "./nginx.js";
 
@@ -21,6 +22,8 @@ export interface FlavourUrls {
    * argument to every event the client receives, which the other specs would see.
    */
   recoveryUrl?: string;
+  /** A server speaking MessagePack (socket.io-msgpack-parser), for the msgpack bundle. */
+  msgpackUrl?: string;
   /** nginx in front of the main server, passing WebSocket upgrades. */
   proxyUrl?: string;
   /** nginx in front of the main server, stripping WebSocket upgrades. */
@@ -66,7 +69,8 @@ async function start(name: string, load: () => Promise<ServerCtor>): Promise<Fla
       cors: { origin: true },
       connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true },
     });
-    for (const server of [main, strict, recovery]) {
+    const msgpack = await listen(Ctor, { cors: { origin: true }, parser: msgpackParser });
+    for (const server of [main, strict, recovery, msgpack]) {
       installHandlers(server.io);
       closers.push(server.close);
     }
@@ -88,6 +92,7 @@ async function start(name: string, load: () => Promise<ServerCtor>): Promise<Fla
       altUrl: `http://localhost:${main.port}`,
       strictUrl: `http://127.0.0.1:${strict.port}`,
       recoveryUrl: `http://127.0.0.1:${recovery.port}`,
+      msgpackUrl: `http://127.0.0.1:${msgpack.port}`,
     };
   } catch (err) {
     return { name, error: `${name} did not start: ${(err as Error).stack ?? String(err)}` };

@@ -5,6 +5,7 @@ import { binarySpecs } from "./binary.spec.js";
 import { connectSpecs } from "./connect.spec.js";
 import { corsSpecs } from "./cors.spec.js";
 import { emitSpecs } from "./emit.spec.js";
+import { msgpackSpecs } from "./msgpack.spec.js";
 import { proxySpecs } from "./proxy.spec.js";
 import { reconnectSpecs } from "./reconnect.spec.js";
 import { retrySpecs } from "./retries.spec.js";
@@ -27,6 +28,7 @@ for (const flavour of FLAVOURS) {
         ctx.altUrl = urls.altUrl;
         ctx.strictUrl = urls.strictUrl;
         ctx.recoveryUrl = urls.recoveryUrl;
+        ctx.msgpackUrl = urls.msgpackUrl;
         ctx.proxyUrl = urls.proxyUrl ?? "";
         ctx.strippingProxyUrl = urls.strippingProxyUrl ?? "";
         ctx.proxyError = urls.proxyError ?? "";
@@ -44,6 +46,8 @@ for (const flavour of FLAVOURS) {
         workerSpecs(bundle),
         unloadSpecs(bundle),
       ];
+      // The msgpack bundle is a classic script of its own: once per server, with the classic run.
+      if (bundle === "classic") files.push(msgpackSpecs);
       for (const file of files) file(ctx);
     });
   }

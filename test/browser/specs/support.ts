@@ -24,13 +24,14 @@ export interface FlavourUrls {
   altUrl?: string;
   strictUrl?: string;
   recoveryUrl?: string;
+  msgpackUrl?: string;
   proxyUrl?: string;
   strippingProxyUrl?: string;
   proxyError?: string;
   error?: string;
 }
 
-export type Urls = Required<Pick<FlavourUrls, "name" | "url" | "altUrl" | "strictUrl" | "recoveryUrl">> &
+export type Urls = Required<Pick<FlavourUrls, "name" | "url" | "altUrl" | "strictUrl" | "recoveryUrl" | "msgpackUrl">> &
   Pick<FlavourUrls, "proxyUrl" | "strippingProxyUrl" | "proxyError">;
 
 let config: Promise<{ flavours: FlavourUrls[]; error?: string }> | undefined;
@@ -41,9 +42,9 @@ export async function flavourUrls(name: string): Promise<Urls> {
   const { flavours, error } = await config;
   const found = flavours.find((f) => f.name === name);
   if (!found) throw new Error(`no server "${name}" in this run${error ? `: ${error}` : ""}`);
-  const { url, altUrl, strictUrl, recoveryUrl } = found;
-  if (found.error || !url || !altUrl || !strictUrl || !recoveryUrl) throw new Error(found.error ?? "no URL");
-  return { ...found, name, url, altUrl, strictUrl, recoveryUrl };
+  const { url, altUrl, strictUrl, recoveryUrl, msgpackUrl } = found;
+  if (found.error || !url || !altUrl || !strictUrl || !recoveryUrl || !msgpackUrl) throw new Error(found.error ?? "no URL");
+  return { ...found, name, url, altUrl, strictUrl, recoveryUrl, msgpackUrl };
 }
 
 /**
@@ -55,6 +56,7 @@ interface RunConfig {
   workerUrl: string;
   classicUrl: string;
   esmUrl: string;
+  msgpackUrl: string;
   referenceUrl: string;
   reference: boolean;
 }
@@ -90,6 +92,7 @@ export class Ctx {
   altUrl = "";
   strictUrl = "";
   recoveryUrl = "";
+  msgpackUrl = "";
   /** nginx passing upgrades, and nginx stripping them, both in front of `url`'s server. */
   proxyUrl = "";
   strippingProxyUrl = "";
@@ -210,10 +213,30 @@ function show(value: unknown): string {
   });
 }
 
+/** The bytes of an ArrayBuffer, which may come from another realm (an iframe's client). */
 export const bytes = (value: unknown): number[] => {
-  ok(value instanceof ArrayBuffer, `expected an ArrayBuffer, got ${Object.prototype.toString.call(value)}`);
-  return [...new Uint8Array(value)];
+  const tag = Object.prototype.toString.call(value);
+  ok(tag === "[object ArrayBuffer]", `expected an ArrayBuffer, got ${tag}`);
+  return [...new Uint8Array(value as ArrayBuffer)];
 };
+
+/**
+ * An iframe with a bundle loaded in it, for what the test page cannot host: a second classic
+ * bundle (it would replace the global io), or `beforeunload`, which karma's page treats as a
+ * failed test. Classic bundles load by script tag, ES modules by import.
+ */
+export async function frameWithIo(src: string, module: boolean): Promise<{ win: Window & { io: Io }; remove(): void }> {
+  const frame = document.createElement("iframe");
+  frame.srcdoc = module
+    ? `<script type="module">import { io } from "${src}"; window.io = io;</script>`
+    : `<script src="${src}"></script>`;
+  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+  document.body.appendChild(frame);
+  await loaded;
+  const win = frame.contentWindow as Window & { io: Io };
+  if (typeof win.io !== "function") throw new Error(`${src} defined no io in the frame`);
+  return { win, remove: () => frame.remove() };
+}
 
 let counter = 0;
 /** A name unique to this page, for rooms and server-side keys. */

@@ -1,28 +1,15 @@
 // closeOnBeforeunload: with it, the page's `beforeunload` closes the connection at once (the
 // server sees "transport close"); without it (the default), the connection stays up. The
-// client runs in an iframe, since karma's own page treats `beforeunload` as a failed test.
-import { bundleUrl, call, connected, describe, equal, it, next, ok, type Bundle, type Io, type SpecFile } from "./support.js";
+// client runs in an iframe (see frameWithIo).
+import { bundleUrl, call, connected, describe, equal, frameWithIo, it, next, ok, type Bundle, type SpecFile } from "./support.js";
 
-async function frameWithIo(bundle: Bundle): Promise<{ win: Window & { io: Io }; remove(): void }> {
-  const frame = document.createElement("iframe");
-  const src = bundleUrl(bundle);
-  frame.srcdoc =
-    bundle === "classic"
-      ? `<script src="${src}"></script>`
-      : `<script type="module">import { io } from "${src}"; window.io = io;</script>`;
-  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
-  document.body.appendChild(frame);
-  await loaded;
-  const win = frame.contentWindow as Window & { io: Io };
-  if (typeof win.io !== "function") throw new Error("the frame has no io");
-  return { win, remove: () => frame.remove() };
-}
+const openFrame = (bundle: Bundle) => frameWithIo(bundleUrl(bundle), bundle !== "classic");
 
 export const unloadSpecs = (bundle: Bundle): SpecFile => (ctx) => {
   describe("closeOnBeforeunload", () => {
     for (const transport of ["polling", "websocket"] as const) {
       it(`closes the connection on beforeunload when set (${transport})`, async () => {
-        const frame = await frameWithIo(bundle);
+        const frame = await openFrame(bundle);
         try {
           const watcher = await connected(ctx.open("/"));
           const inFrame = ctx.track(frame.win.io(ctx.url, { forceNew: true, reconnection: false, transports: [transport], closeOnBeforeunload: true }));
@@ -40,7 +27,7 @@ export const unloadSpecs = (bundle: Bundle): SpecFile => (ctx) => {
     }
 
     it("keeps the connection on beforeunload by default", async () => {
-      const frame = await frameWithIo(bundle);
+      const frame = await openFrame(bundle);
       try {
         const inFrame = ctx.track(frame.win.io(ctx.url, { forceNew: true, reconnection: false }));
         await connected(inFrame);
