@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket as EngineSocket } from "engine.io";
 import createDebug from "debug";
 import { PacketType, type Packet } from "../parser/index.js";
-import type { WriteOptions, SocketId } from "./adapter.js";
+import type { WriteOptions } from "./adapter.js";
 import { MESSAGES, type DisconnectReason } from "./constants.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
@@ -27,10 +27,10 @@ export class Client {
   readonly id: string;
   private readonly server: Server<any, any, any, any>;
   private readonly decoder: ParserDecoder;
-  private readonly sockets = new Map<SocketId, Socket>();
+  /** The connected socket of each joined namespace. */
   private readonly nsps = new Map<string, Socket>();
   /** Namespaces whose join is under way (middlewares, dynamic namespace checks). */
-  private readonly joining = new Set<string>();
+  private joining: Set<string> | undefined;
   /** Set when a CONNECT came for a namespace still joining: the connection closes once it is decided. */
   private closeAfterJoin = false;
   private connectTimer: NodeJS.Timeout | undefined;
@@ -83,7 +83,7 @@ export class Client {
   private ondecoded(packet: Packet): void {
     const { nsp, auth } = this.parseNamespace(packet);
     const socket = this.nsps.get(nsp);
-    if (!socket && packet.type === PacketType.CONNECT && !this.joining.has(nsp)) {
+    if (!socket && packet.type === PacketType.CONNECT && !this.joining?.has(nsp)) {
       this.connect(nsp, auth);
     } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       try {
@@ -92,7 +92,7 @@ export class Client {
         // An ack callback of the app threw: its bug, reported on the socket, not bad input.
         socket._onerror(err as Error);
       }
-    } else if (packet.type === PacketType.CONNECT && this.joining.has(nsp)) {
+    } else if (packet.type === PacketType.CONNECT && this.joining?.has(nsp)) {
       // Honour the first join, then close: the client broke the protocol, but a socket the
       // app may already be setting up must get its disconnect like any other.
       debug("second CONNECT for %s while joining", nsp);
@@ -104,8 +104,8 @@ export class Client {
   }
 
   private joinDone(name: string): void {
-    this.joining.delete(name);
-    if (this.closeAfterJoin && this.joining.size === 0) this.closeForBadInput();
+    this.joining?.delete(name);
+    if (this.closeAfterJoin && !this.joining?.size) this.closeForBadInput();
   }
 
   // socket.io-client 2.x puts the query of a namespace in its name ("/chat?token=1").
@@ -119,7 +119,7 @@ export class Client {
 
   private connect(name: string, auth: Record<string, unknown>): void {
     // A second CONNECT while the first is still being decided would create a second socket.
-    this.joining.add(name);
+    (this.joining ??= new Set()).add(name);
     if (this.server._nsps.has(name)) return this.doConnect(name, auth);
     this.server._checkNamespace(name, auth, (dynamic) => {
       if (dynamic) return this.doConnect(name, auth);
@@ -137,7 +137,6 @@ export class Client {
     const nsp: Namespace = this.server.of(name);
     nsp
       ._add(this, auth, (socket) => {
-        this.sockets.set(socket.id, socket);
         this.nsps.set(nsp.name, socket);
         this.clearConnectTimer();
       })
@@ -151,8 +150,7 @@ export class Client {
 
   /** Forgets a socket that left its namespace. */
   _remove(socket: Socket): void {
-    if (this.sockets.get(socket.id) !== socket) return;
-    this.sockets.delete(socket.id);
+    if (this.nsps.get(socket.nsp.name) !== socket) return;
     this.nsps.delete(socket.nsp.name);
   }
 
@@ -172,8 +170,7 @@ export class Client {
 
   /** Disconnects every socket of this connection, then closes it. */
   _disconnect(): void {
-    for (const socket of [...this.sockets.values()]) socket.disconnect();
-    this.sockets.clear();
+    for (const socket of [...this.nsps.values()]) socket.disconnect();
     this.close();
   }
 
@@ -194,8 +191,7 @@ export class Client {
     this.clearConnectTimer();
     this.releaseClosingTransport();
     this.decoder.destroy();
-    for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
-    this.sockets.clear();
+    for (const socket of [...this.nsps.values()]) socket._onclose(reason, description);
     this.nsps.clear();
   }
 

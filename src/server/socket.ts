@@ -48,6 +48,7 @@ export interface SocketReservedEventsMap {
 type SocketFlags = BroadcastFlags;
 
 const noop = (): void => {};
+const NO_MIDDLEWARES: ReadonlyArray<never> = [];
 
 /** A random id, URL-safe, as long as socket.io's. */
 export function generateId(): string {
@@ -78,7 +79,7 @@ export class Socket<
   readonly acks = new Map<number, AckFn>();
   /** The private session id, only with connection state recovery. */
   private readonly pid: string | undefined;
-  private fns: Array<(event: Event, next: (err?: Error) => void) => void> = [];
+  private fns: Array<(event: Event, next: (err?: Error) => void) => void> | undefined;
   private flags: SocketFlags = {};
   private missed: unknown[][] | undefined;
 
@@ -381,12 +382,12 @@ export class Socket<
 
   /** Adds a per-packet middleware, run for every incoming event before the listeners. */
   use(fn: (event: Event, next: (err?: Error) => void) => void): this {
-    this.fns.push(fn);
+    (this.fns ??= []).push(fn);
     return this;
   }
 
   private dispatch(event: Event): void {
-    runMiddlewares(this.fns, event, (err) => {
+    runMiddlewares(this.fns ?? NO_MIDDLEWARES, event, (err) => {
       process.nextTick(() => {
         if (err) return this._onerror(err);
         if (this.connected) this.emitUntyped(...event);
