@@ -26,13 +26,20 @@ const msgpackDefault = {
       : null,
 };
 
-// engine.io-client's `browser` map (globals.node.js -> globals.js, ...) is not applied by
-// node-resolve to a package with an `exports` map, so apply it here.
+// The `browser` maps of engine.io-client (globals.node.js -> globals.js, ...) and of
+// engine.io-parser (encodePacket.js -> encodePacket.browser.js, without Buffer) are not
+// applied by node-resolve to packages with an `exports` map, so apply them here. Without the
+// parser's, binary over long-polling throws "Buffer is not defined" in browsers.
 const engineBrowserFiles = {
   name: "engine-browser-files",
   resolveId(id, importer) {
-    if (!importer?.includes("/engine.io-client/build/esm/") || !id.endsWith(".node.js")) return null;
-    return fileURLToPath(new URL(id.replace(/\.node\.js$/, ".js"), "file://" + importer));
+    if (importer?.includes("/engine.io-client/build/esm/") && id.endsWith(".node.js")) {
+      return fileURLToPath(new URL(id.replace(/\.node\.js$/, ".js"), "file://" + importer));
+    }
+    if (importer?.includes("/engine.io-parser/build/esm/") && /^\.\/(encode|decode)Packet\.js$/.test(id)) {
+      return fileURLToPath(new URL(id.replace(/\.js$/, ".browser.js"), "file://" + importer));
+    }
+    return null;
   },
 };
 
