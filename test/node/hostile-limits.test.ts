@@ -207,6 +207,39 @@ describe("hostile: clients that never answer", { timeout: 60_000 }, () => {
   });
 });
 
+describe("hostile: deeply nested payloads", { timeout: 60_000 }, () => {
+  let s: TestServer;
+  afterEach(() => s.close());
+
+  // Delivering a deep payload is legal, but the app's most common move, relaying it
+  // (socket.broadcast.emit / socket.emit), makes the encoder recurse past the stack.
+  it("an app that relays what it receives survives a payload nested 5,000 deep", { todo: "the decoder accepts any depth; Encoder.encode (hasBinary/deconstruct) then throws RangeError from the app's relay, uncaught, out of the ws message handler: the process would die" }, async () => {
+    s = await startServer(official!);
+    s.io.on("connection", (socket: Socket) => {
+      socket.on("relay", (data: unknown) => socket.broadcast.emit("relay", data));
+      socket.on("probe", (ack: (v: string) => void) => ack("pong"));
+    });
+    const escaped: unknown[] = [];
+    const onError = (err: unknown) => escaped.push(err);
+    process.on("uncaughtException", onError);
+    try {
+      const listener = await HostileWs.connect(s.port);
+      await listener.join();
+      const sender = await HostileWs.connect(s.port);
+      await sender.join();
+      const depth = 5_000;
+      sender.send('2["relay",' + "[".repeat(depth) + "]".repeat(depth) + "]");
+      sender.send('2424242["probe"]');
+      await Promise.race([sender.closed, sender.waitFor((p) => p === '3424242["pong"]').catch(() => undefined)]);
+      assert.deepEqual(escaped.map((e) => (e as Error).message), [], "nothing escaped into the process");
+      listener.close();
+      sender.close();
+    } finally {
+      process.off("uncaughtException", onError);
+    }
+  });
+});
+
 describe("limits a user can set", { timeout: 60_000 }, () => {
   let s: TestServer;
   afterEach(async () => {
