@@ -56,8 +56,7 @@ async function measure(crashSafe: boolean, redisServers: RedisServer[], nodesOut
     await c.timeout(10_000).emitWithAck("set-data", { level: i });
     clients.push(c);
   }
-  // The last writes of a change land one event-loop turn later: a round trip covers them.
-  await node!.call("name");
+  await node!.call("redisBarrier");
   let now = await commandCounts(redis.url);
   const setsPerChange = delta(before, now, "set") / (CLIENTS * CHANGES_PER_CLIENT);
 
@@ -68,6 +67,7 @@ async function measure(crashSafe: boolean, redisServers: RedisServer[], nodesOut
   }));
   for (let i = 0; i < PACKETS; i++) await node!.call("emit", { to: ["r1"] }, "m", i);
   await Promise.all(received);
+  await node!.call("redisBarrier");
   now = await commandCounts(redis.url);
   const setsPerPacket = delta(before, now, "set") / PACKETS;
   const xaddsPerPacket = delta(before, now, "xadd") / PACKETS;
@@ -76,7 +76,7 @@ async function measure(crashSafe: boolean, redisServers: RedisServer[], nodesOut
   const gone = clients.map(() => node!.next("disconnect"));
   closeClients(clients);
   await Promise.all(gone);
-  await node!.call("name");
+  await node!.call("redisBarrier");
   now = await commandCounts(redis.url);
   const onLeave: Counts = {};
   for (const cmd of ["set", "multi", "get", "del", "exec", "xrange"]) onLeave[cmd] = delta(before, now, cmd);

@@ -70,7 +70,7 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
 
     if (adapter !== "redis") return;
 
-    it("@socket.io/redis-emitter reaches the clients of rtio and socket.io nodes", async () => {
+    it("@socket.io/redis-emitter reaches the clients of rtio and socket.io nodes, and moves them between rooms", async () => {
       const client = createClient({ url: redis.url });
       client.on("error", () => {});
       await client.connect();
@@ -91,6 +91,16 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
             op.emit("m", e.value);
           },
         );
+        // Requests too: the emitter asks every node to move its matching sockets.
+        const blue = members.filter((m) => m.rooms.includes("blue"));
+        const joins = blue.map((m) => nodes[m.node]!.next("join-room", (room, id) => room === "gold" && id === m.socket.id));
+        emitter.in("blue").socketsJoin("gold");
+        await Promise.all(joins);
+        const gold = await nodes[1]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
+        assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
+        const told = nodes.map((n) => n.next("tell"));
+        emitter.serverSideEmit("tell", "from the emitter");
+        for (const args of await Promise.all(told)) assert.deepEqual(args, ["from the emitter"]);
       } finally {
         await client.quit();
       }

@@ -64,12 +64,22 @@ for (const adapter of ADAPTERS) {
         { from: 2, t: { to: ["blue"], compress: false }, value: 7 },
         { from: 2, t: { local: true, to: ["red"] }, value: 8 },
         { from: 1, t: { to: ["nobody"] }, value: 9 },
+        { from: 2, t: { in: ["red"], except: ["blue"] }, value: 10 },
       ]);
+    });
+
+    it("binary payloads cross the nodes intact", async () => {
+      const got = members.map((m) => nextEvent<[Uint8Array, { nested: Uint8Array }]>(m.socket, "bin"));
+      await nodes[1]!.call("emitBinary", {}, "bin", [0, 1, 2, 253, 254, 255]);
+      for (const [flat, { nested }] of await Promise.all(got)) {
+        assert.deepEqual([...new Uint8Array(flat)], [0, 1, 2, 253, 254, 255]);
+        assert.deepEqual([...new Uint8Array(nested)], [255, 254, 253, 2, 1, 0]);
+      }
     });
 
     it("a volatile broadcast reaches idle clients on every node", async () => {
       // Volatile may drop a packet while a transport is busy: here every transport is idle.
-      await broadcastRound([{ from: 1, t: { volatile: true }, value: 10 }]);
+      await broadcastRound([{ from: 1, t: { volatile: true }, value: 11 }]);
     });
 
     it("broadcast acks are collected from every client on every node", async () => {

@@ -9,6 +9,7 @@ export type AdapterKind = "redis" | "sharded" | "streams";
 /** The clients are only passed on to the adapters and quit: their exact generic type does not matter. */
 export interface RedisClient {
   isOpen: boolean;
+  ping(): Promise<unknown>;
   quit(): Promise<unknown>;
 }
 

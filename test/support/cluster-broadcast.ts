@@ -23,7 +23,8 @@ export interface Emit {
 
 export function reaches(m: Pick<Member, "node" | "rooms">, from: number | "outside", t: Target): boolean {
   if (t.local && m.node !== from) return false;
-  if (t.to?.length && !t.to.some((r) => m.rooms.includes(r))) return false;
+  const to = [...(t.to ?? []), ...(t.in ?? [])];
+  if (to.length && !to.some((r) => m.rooms.includes(r))) return false;
   return !t.except?.some((r) => m.rooms.includes(r));
 }
 

@@ -9,6 +9,8 @@ export type AnyServer = any;
 /** Who a broadcast is for, and its flags: the BroadcastOperator chain, as data. */
 export interface Target {
   to?: string[];
+  /** Same as `to` (socket.io's alias). */
+  in?: string[];
   except?: string[];
   local?: boolean;
   volatile?: boolean;
@@ -28,6 +30,7 @@ export type Command = (...args: any[]) => unknown;
 function operator(io: AnyServer, t: Target = {}): AnyServer {
   let op = io.of("/");
   if (t.to?.length) op = op.to(t.to);
+  if (t.in?.length) op = op.in(t.in);
   if (t.except?.length) op = op.except(t.except);
   if (t.local) op = op.local;
   if (t.volatile) op = op.volatile;
@@ -69,6 +72,10 @@ export function commandsFor(io: AnyServer, name: string, report: Report, crashSa
     },
     emit: (t: Target, event: string, ...args: unknown[]) => {
       operator(io, t).emit(event, ...args);
+    },
+    /** Binary cannot cross IPC as JSON: the node builds the Buffer from the byte values. */
+    emitBinary: (t: Target, event: string, bytes: number[]) => {
+      operator(io, t).emit(event, Buffer.from(bytes), { nested: Buffer.from(bytes.slice().reverse()) });
     },
     emitWithAck: async (t: Target, event: string, ...args: unknown[]) => {
       const replies = (await operator(io, t).emitWithAck(event, ...args)) as unknown[];

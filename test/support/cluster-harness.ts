@@ -179,13 +179,6 @@ export function closeClients(all: ClientSocket[]): void {
   for (const c of all.splice(0)) c.disconnect();
 }
 
-/** Every `event` a client receives, in order, with its arguments. */
-export function record(socket: ClientSocket, event: string): unknown[][] {
-  const got: unknown[][] = [];
-  socket.on(event, (...args: unknown[]) => got.push(args));
-  return got;
-}
-
 export function nextEvent<T extends unknown[] = any[]>(socket: ClientSocket, event: string): Promise<T> {
   return withSafetyNet(`client ${socket.id}: ${event}`, SAFETY_NET_MS, (resolve) => {
     const listener = (...args: unknown[]) => resolve(args as T);

@@ -77,6 +77,15 @@ nsp.adapter.on("join-room", (room: string, id: string) => room !== id && report(
 nsp.adapter.on("leave-room", (room: string, id: string) => room !== id && report("leave-room", room, id));
 
 const commands = commandsFor(io, name, report, crashSafeStats);
+/**
+ * Resolves once Redis has run every command this node sent so far: session writes are sent on
+ * the next turn of the event loop, and a reply on a connection comes after those of earlier
+ * commands on it.
+ */
+commands.redisBarrier = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.all(built.clients.map((c) => c.ping()));
+};
 
 await new Promise<void>((resolve) => http.listen(Number(process.env.CLUSTER_PORT ?? 0), "127.0.0.1", resolve));
 
