@@ -171,6 +171,17 @@ for (const adapter of ADAPTERS) {
       assert.deepEqual(await nodes[0]!.call("fetchSockets", { to: ["gold"] }), []);
     });
 
+    it("fetchSockets fails with a timeout error, not a hang, while a node is frozen; works once it is back", async () => {
+      nodes[2]!.freeze();
+      try {
+        await assert.rejects(nodes[0]!.call("fetchSockets", {}), /timeout reached/);
+      } finally {
+        nodes[2]!.thaw();
+      }
+      const all = await nodes[0]!.call<SocketInfo[]>("fetchSockets", {});
+      assert.deepEqual(all.map((s) => s.id).sort(), members.filter((m) => m.socket.connected).map((m) => m.socket.id).sort());
+    });
+
     it("disconnectSockets disconnects matching clients on every node", async () => {
       const red = members.filter((m) => m.rooms.includes("red"));
       const reasons = red.map((m) => nextEvent(m.socket, "disconnect"));

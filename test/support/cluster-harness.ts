@@ -102,6 +102,15 @@ export class ClusterNode {
     await this.exited;
   }
 
+  /** SIGSTOP: the node stays subscribed to Redis but answers nothing, as a stuck process would. */
+  freeze(): void {
+    this.child.kill("SIGSTOP");
+  }
+
+  thaw(): void {
+    this.child.kill("SIGCONT");
+  }
+
   /** As a crash: no cleanup of any kind. */
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
