@@ -1,11 +1,12 @@
 // Binary attachments: finding them, swapping them for placeholders, putting them back.
-import { ParserError } from "./errors.js";
+import { parserError } from "./errors.js";
 
 /** What the encoder sends as a separate binary frame. */
 export type Attachment = ArrayBuffer | ArrayBufferView | Blob;
 
 // File extends Blob, so the Blob check covers both.
 const hasBlob = typeof Blob === "function";
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** True for Buffer, ArrayBuffer, every ArrayBuffer view, Blob and File. */
 export function isBinary(value: unknown): value is Attachment {
@@ -13,33 +14,22 @@ export function isBinary(value: unknown): value is Attachment {
   return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (hasBlob && value instanceof Blob);
 }
 
-function hasToJSON(value: object): value is { toJSON(key: string): unknown } {
-  return typeof (value as { toJSON?: unknown }).toJSON === "function";
+// A plain object is never binary itself: the prototype check skips the class checks for it.
+function isBinaryObject(value: object): value is Attachment {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto !== Object.prototype && proto !== null && isBinary(value);
 }
 
-/**
- * Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? Runs on
- * every outgoing event, so it allocates nothing: the key that `toJSON` receives is only
- * built when some `toJSON` needs it.
- */
-export function hasBinary(value: unknown, key: string | number = ""): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (hasBinary(value[i], i)) return true;
-    }
-    return false;
-  }
-  // A plain object is never binary itself: skip the class checks for the common case.
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null && isBinary(value)) return true;
-  if (hasToJSON(value)) return hasBinary(value.toJSON(String(key)), key);
-  for (const k in value) {
-    if (hasBinary((value as Record<string, unknown>)[k], k) && Object.prototype.hasOwnProperty.call(value, k)) {
-      return true;
-    }
-  }
-  return false;
+function toJSONOf(value: object): ((key: string) => unknown) | undefined {
+  const fn = (value as { toJSON?: unknown }).toJSON;
+  return typeof fn === "function" ? (fn as (key: string) => unknown) : undefined;
+}
+
+/** Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? */
+export function hasBinary(value: unknown): boolean {
+  const found: unknown[] = [];
+  deconstruct(value, found, 0, "");
+  return found.length > 0;
 }
 
 export interface Placeholder {
@@ -48,29 +38,52 @@ export interface Placeholder {
 }
 
 /**
- * A copy of `value` with every binary replaced by `{_placeholder: true, num}`, the binaries
- * pushed to `out` in placeholder order; `num` counts from index `first` of `out`. The input is
- * never mutated: the same data may be broadcast or retried.
+ * `value` with every binary replaced by `{_placeholder: true, num}`, the binaries pushed to
+ * `out` in placeholder order; `num` counts from index `first` of `out`. One walk both finds
+ * and replaces: a subtree without binary comes back as the very same reference (nothing is
+ * copied, so a plain event allocates nothing here), and only the path to a binary is copied.
+ * The input is never mutated: the same data may be broadcast or retried.
+ * @param key what `toJSON` receives, as JSON.stringify would pass it; a number is turned
+ *   into a string only if some `toJSON` asks
  */
-export function deconstruct(value: unknown, out: unknown[], first = 0, key = ""): unknown {
+export function deconstruct(value: unknown, out: unknown[], first: number, key: string | number): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (isBinary(value)) {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      const next = deconstruct(child, out, first, i);
+      if (next !== child) copy ??= value.slice();
+      if (copy) copy[i] = next;
+    }
+    return copy ?? value;
+  }
+  if (isBinaryObject(value)) {
     const placeholder: Placeholder = { _placeholder: true, num: out.length - first };
     out.push(value);
     return placeholder;
   }
-  if (Array.isArray(value)) {
-    const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = deconstruct(value[i], out, first, String(i));
-    return copy;
+  const toJSON = toJSONOf(value);
+  if (toJSON) {
+    const json = toJSON.call(value, String(key));
+    const next = deconstruct(json, out, first, key);
+    // Without binary, JSON.stringify calls toJSON again itself: keep the original.
+    return next === json ? value : next;
   }
-  if (hasToJSON(value)) return deconstruct(value.toJSON(key), out, first, key);
-  const copy: Record<string, unknown> = {};
+  let copy: Record<string, unknown> | undefined;
   for (const k in value) {
-    if (Object.prototype.hasOwnProperty.call(value, k)) {
-      defineValue(copy, k, deconstruct((value as Record<string, unknown>)[k], out, first, k));
-    }
+    if (!hasOwn.call(value, k)) continue;
+    const child = (value as Record<string, unknown>)[k];
+    const next = deconstruct(child, out, first, k);
+    if (next !== child) copy ??= ownCopy(value as Record<string, unknown>);
+    if (copy) defineValue(copy, k, next);
   }
+  return copy ?? value;
+}
+
+function ownCopy(value: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const k in value) if (hasOwn.call(value, k)) defineValue(copy, k, value[k]);
   return copy;
 }
 
@@ -80,30 +93,30 @@ export function deconstruct(value: unknown, out: unknown[], first = 0, key = "")
  */
 export function reconstruct(value: unknown, attachments: readonly unknown[]): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (isPlaceholder(value)) return attachmentAt(value, attachments);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = reconstruct(value[i], attachments);
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === "object" && child !== null) value[i] = reconstruct(child, attachments);
+    }
     return value;
   }
+  if ((value as { _placeholder?: unknown })._placeholder === true) return attachmentAt((value as { num?: unknown }).num, attachments);
+  // JSON.parse output: every key is own, so for-in needs no hasOwnProperty (and, unlike
+  // Object.keys, allocates no array).
   const record = value as Record<string, unknown>;
-  for (const k of Object.keys(record)) {
+  for (const k in record) {
     const child = record[k];
-    if (typeof child === "object" && child !== null) defineValue(record, k, reconstruct(child, attachments));
+    if (typeof child === "object" && child !== null) {
+      const next = reconstruct(child, attachments);
+      if (next !== child) defineValue(record, k, next);
+    }
   }
   return value;
 }
 
-function isPlaceholder(value: object): value is { _placeholder: true; num: unknown } {
-  return (value as { _placeholder?: unknown })._placeholder === true;
-}
-
-function attachmentAt(placeholder: { num: unknown }, attachments: readonly unknown[]): unknown {
-  const num = placeholder.num;
+function attachmentAt(num: unknown, attachments: readonly unknown[]): unknown {
   if (typeof num !== "number" || !Number.isInteger(num) || num < 0 || num >= attachments.length) {
-    throw new ParserError(
-      "INVALID_PLACEHOLDER",
-      `invalid binary placeholder: num ${JSON.stringify(num)} is not an attachment index below ${attachments.length}`,
-    );
+    throw parserError("INVALID_PLACEHOLDER", JSON.stringify(num));
   }
   return attachments[num];
 }

@@ -8,8 +8,6 @@ export interface TypeRule {
   readonly ackId: "never" | "optional" | "required";
   /** Checks the decoded JSON payload; `undefined` stands for no payload at all. */
   readonly payload: (data: unknown) => boolean;
-  /** Completes "expected ..." in the error a bad payload gets. */
-  readonly expects: string;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -25,15 +23,17 @@ function isEvent(data: unknown): boolean {
   return Array.isArray(data) && data.length > 0 && isEventName(data[0]);
 }
 
-const EVENT_RULE = { ackId: "optional", payload: isEvent, expects: "a non-empty array that starts with an event name that is not reserved" } as const;
-const ACK_RULE = { ackId: "required", payload: Array.isArray, expects: "an array of arguments" } as const;
+// EVENT: a non-empty array that starts with an event name that is not reserved.
+const EVENT_RULE = { ackId: "optional", payload: isEvent } as const;
+// ACK: an array of arguments.
+const ACK_RULE = { ackId: "required", payload: Array.isArray } as const;
 
 export const RULES: Readonly<Record<PacketType, TypeRule>> = {
-  [PacketType.CONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined || isPlainObject(d), expects: "an object or nothing" },
-  [PacketType.DISCONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined, expects: "no payload" },
+  [PacketType.CONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined || isPlainObject(d) },
+  [PacketType.DISCONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined },
   [PacketType.EVENT]: { binary: false, ...EVENT_RULE },
   [PacketType.ACK]: { binary: false, ...ACK_RULE },
-  [PacketType.CONNECT_ERROR]: { binary: false, ackId: "never", payload: (d) => typeof d === "string" || isPlainObject(d), expects: "an object or a string" },
+  [PacketType.CONNECT_ERROR]: { binary: false, ackId: "never", payload: (d) => typeof d === "string" || isPlainObject(d) },
   [PacketType.BINARY_EVENT]: { binary: true, ...EVENT_RULE },
   [PacketType.BINARY_ACK]: { binary: true, ...ACK_RULE },
 };
