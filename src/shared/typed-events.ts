@@ -34,7 +34,14 @@ export type Last<T extends any[]> = T extends [...infer _H, infer L] ? L : any;
 export type AllButLast<T extends any[]> = T extends [...infer H, infer _L] ? H : any[];
 export type FirstArg<T> = T extends (arg: infer Param) => infer _Result ? Param : any;
 export type FirstNonErrorArg<T> = T extends (...args: infer Params) => any ? FirstNonErrorTuple<Params> : any;
-type FirstNonErrorTuple<T extends any[]> = T[0] extends Error ? T[1] : T[0];
+type FirstNonErrorTuple<T extends any[]> = IsErrorArg<T[0]> extends true ? T[1] : T[0];
+
+/**
+ * Whether an ack's first parameter is an error slot: `Error` (or a subclass), also when it
+ * may be `null` or `undefined` (`err: Error | null` is how error-first callbacks are usually
+ * typed). A missing parameter, or one that is only `null`/`undefined`, is not.
+ */
+export type IsErrorArg<A> = [Exclude<A, null | undefined>] extends [never] ? false : [Exclude<A, null | undefined>] extends [Error] ? true : false;
 
 /** Event names whose last parameter is an ack callback. */
 export type EventNamesWithAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> = IfAny<
@@ -63,7 +70,7 @@ export type DecorateAcknowledgements<E> = {
 
 export type PrependTimeoutError<T extends any[]> = {
   [K in keyof T]: T[K] extends (...args: infer Params) => infer Result
-    ? Params[0] extends Error
+    ? IsErrorArg<Params[0]> extends true
       ? T[K]
       : (err: Error, ...args: Params) => Result
     : T[K];

@@ -106,3 +106,33 @@ expectType<boolean>(socket.connected);
 expectType<boolean>(socket.recovered);
 expectType<Manager<ServerToClient, ClientToServer>>(socket.io);
 socket.volatile.compress(false).emit("hello", "x");
+
+// An ack typed `(err: Error | null, ...)` or `(err?: Error, ...)` is error-first too:
+// timeout() keeps it as it is, and emitWithAck resolves with the value after the error.
+interface NullableErrorAcks {
+  save: (doc: string, ack: (err: Error | null, id: number) => void) => void;
+  load: (id: number, ack: (err: Error | undefined, doc: string) => void) => void;
+  custom: (ack: (err: TypeError | null) => void) => void;
+  nothing: (ack: (value: null) => void) => void;
+}
+const nullable = io() as Socket<{}, NullableErrorAcks>;
+nullable.timeout(100).emit("save", "doc", (err, id) => {
+  assertEqual<typeof err, Error | null>(true);
+  assertEqual<typeof id, number>(true);
+});
+nullable.timeout(100).emit("load", 1, (err, doc) => {
+  assertEqual<typeof err, Error | undefined>(true);
+  assertEqual<typeof doc, string>(true);
+});
+nullable.timeout(100).emit("custom", (err) => assertEqual<typeof err, TypeError | null>(true));
+// A parameter that can only be null is a value, not an error slot: timeout() prepends one.
+nullable.timeout(100).emit("nothing", (err, value) => {
+  assertEqual<typeof err, Error>(true);
+  assertEqual<typeof value, null>(true);
+});
+async function nullableAcks(): Promise<void> {
+  assertEqual<Awaited<ReturnType<typeof nullable.emitWithAck<"save">>>, number>(true);
+  const doc = await nullable.timeout(100).emitWithAck("load", 1);
+  assertEqual<typeof doc, string>(true);
+}
+void nullableAcks;
