@@ -204,7 +204,9 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    for (const chunk of this.#encoder.encode(packet)) this.engine.write(chunk as string, { compress });
+    const chunks = this.#encoder.encode(packet);
+    const opts = { compress };
+    for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, opts);
   }
 
   /** @internal closes for good: no reconnection. */
@@ -252,7 +254,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this.#onclose("parse error", err);
       return;
     }
-    for (const packet of this.#decoded.splice(0)) this.emitReserved("packet", packet);
+    const decoded = this.#decoded;
+    // Most messages are one packet: hand it on without copying the list.
+    if (decoded.length === 1) {
+      const packet = decoded.pop()!;
+      this.emitReserved("packet", packet);
+    } else {
+      for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
+    }
   }
 
   #cleanup(): void {

@@ -51,6 +51,10 @@ interface Outgoing {
 
 type Listener = (...args: any[]) => void;
 
+// The flags of an emit without modifiers: shared, so a plain emit allocates no flags object;
+// the modifiers copy it before setting anything.
+const NO_FLAGS: Readonly<Flags> = Object.freeze({});
+
 /**
  * One namespace on a {@link Manager}'s connection.
  * @example
@@ -81,7 +85,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   readonly #queue: RetryQueue | undefined;
   readonly #anyIn = new AnyListeners();
   readonly #anyOut = new AnyListeners();
-  #flags: Flags = {};
+  #flags: Readonly<Flags> = NO_FLAGS;
   #subs: Array<() => void> | undefined;
   // Connection state recovery: the session to offer back, and the last event offset seen.
   #pid: string | undefined;
@@ -162,7 +166,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     if (RESERVED_EVENTS.has(ev as string)) throw reservedEventError(String(ev));
     const all: unknown[] = [ev, ...args];
     const flags = this.#flags;
-    this.#flags = {};
+    this.#flags = NO_FLAGS;
     if (this.#queue && !flags.fromQueue && !flags.volatile) {
       this.#queue.push(all, flags);
       return this;
@@ -171,15 +175,13 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     if (typeof all[all.length - 1] === "function") {
       const ack = all.pop() as Listener;
       const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#opts.ackTimeout);
-      packet.id = this.#acks.add(ack, !!flags.fromQueue, timeout, (id) => {
-        this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
-      });
+      packet.id = this.#acks.add(ack, !!flags.fromQueue, timeout, this.#dropUnsent);
     }
-    const out = { packet, compress: flags.compress !== false };
+    const compress = flags.compress !== false;
     // Volatile means "now or never": dropped while the transport is busy or absent.
     if (flags.volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
-    else if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(out);
-    else this.sendBuffer.push(out);
+    else if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(packet, compress);
+    else this.sendBuffer.push({ packet, compress });
     return this;
   }
 
@@ -204,19 +206,19 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit's ack gets an `Error` first if no answer comes within `ms`. */
   timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
-    this.#flags.timeout = ms;
+    this.#flags = { ...this.#flags, timeout: ms };
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
   }
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    this.#flags.volatile = true;
+    this.#flags = { ...this.#flags, volatile: true };
     return this;
   }
 
   /** Whether the next emit may be compressed. @default true */
   compress(compress: boolean): this {
-    this.#flags.compress = compress;
+    this.#flags = { ...this.#flags, compress };
     return this;
   }
 
@@ -278,10 +280,16 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     (this.emit as Listener)(...args, ack);
   }
 
-  #write(out: Outgoing): void {
-    if (out.packet.type === PacketType.EVENT) this.#anyOut.call(out.packet.data as unknown[]);
-    this.io._packet(out.packet, out.compress);
+  #write(packet: Packet, compress: boolean): void {
+    if (packet.type === PacketType.EVENT) this.#anyOut.call(packet.data as unknown[]);
+    this.io._packet(packet, compress);
   }
+
+  // An emit timed out before it could be sent: it must not go out on reconnect. One function
+  // for the socket's lifetime, not a closure per emit.
+  readonly #dropUnsent = (id: number): void => {
+    this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
+  };
 
   #packet(packet: Packet, compress: boolean): void {
     this.io._packet(packet, compress);
@@ -355,7 +363,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.#pid = pid;
     this.connected = true;
     for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
-    for (const out of this.sendBuffer.splice(0)) this.#write(out);
+    for (const out of this.sendBuffer.splice(0)) this.#write(out.packet, out.compress);
     this.emitReserved("connect");
     this.#queue?.drain();
   }
