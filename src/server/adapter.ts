@@ -3,7 +3,7 @@ import createDebug from "debug";
 import type { Packet } from "../parser/index.js";
 import type { Namespace } from "./namespace.js";
 import type { Socket } from "./socket.js";
-import { preEncodeFrame } from "./ws-frame.js";
+import { wireFrames, type WireFrames } from "./ws-frame.js";
 
 const debug = createDebug("rtio:server:adapter");
 
@@ -46,6 +46,8 @@ export interface WriteOptions {
   compress?: boolean | undefined;
   /** A ready WebSocket frame, sent as is by engine.io's websocket transport. */
   wsPreEncodedFrame?: unknown;
+  /** rtio's own: every part of the packet framed once, for writing straight to idle WebSockets. */
+  wsFrames?: WireFrames | undefined;
 }
 
 /**
@@ -147,11 +149,17 @@ export class Adapter extends EventEmitter {
     clientCountCallback(count);
   }
 
-  /** Encodes once for all recipients; a text packet also gets its WebSocket frame built once. */
+  /**
+   * Encodes once for all recipients, and frames once for WebSocket: idle WebSocket
+   * recipients get the frames written as they are; the others take engine.io's path, where
+   * a one-part text packet still skips re-framing through `wsPreEncodedFrame`.
+   */
   protected encode(packet: Packet, writeOpts: WriteOptions): unknown[] {
     const encoded = this.nsp.server.encoder.encode(packet);
-    const frame = preEncodeFrame(encoded);
-    if (frame !== undefined) writeOpts.wsPreEncodedFrame = frame;
+    const frames = wireFrames(encoded);
+    if (frames === undefined) return encoded;
+    writeOpts.wsFrames = frames;
+    if (encoded.length === 1 && !frames.binary) writeOpts.wsPreEncodedFrame = [frames.bytes];
     return encoded;
   }
 

@@ -7,6 +7,7 @@ import { MESSAGES, type DisconnectReason } from "./constants.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
 import type { Namespace } from "./namespace.js";
+import { abortConnection, engineBufferEmpty, pendingBytes, writeDirect } from "./direct-write.js";
 
 const debug = createDebug("rtio:server:client");
 
@@ -35,6 +36,8 @@ export class Client {
   private closeAfterJoin = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Bytes written into engine.io's packet buffer since it was last seen empty. */
+  private queued = 0;
 
   constructor(server: Server<any, any, any, any>, conn: EngineSocket) {
     this.server = server;
@@ -161,11 +164,32 @@ export class Client {
     this.writeToEngine(encoded, opts);
   }
 
-  /** Writes encoded packets as they are; adapters call this directly for broadcasts. */
+  /**
+   * Writes encoded packets as they are; adapters call this directly for broadcasts. A client
+   * that stopped reading is cut off once `maxBufferedBytes` wait for it (see `overflows`).
+   */
   writeToEngine(encodedPackets: unknown[] | unknown, opts: WriteOptions): void {
     if (opts.volatile && !this.conn.transport.writable) return debug("volatile packet dropped");
     const packets = Array.isArray(encodedPackets) ? encodedPackets : [encodedPackets];
+    const frames = opts.wsFrames;
+    const size = frames ? frames.bytes.length : sizeOf(packets);
+    if (this.overflows(size)) return this.closeForOverflow();
+    // Volatile packets keep engine.io's path: its "not writable while sending" is what drops them.
+    if (frames && !opts.volatile && writeDirect(this.conn, frames)) return;
+    this.queued += size;
     for (const encoded of packets) this.conn.write(encoded as string, opts as Parameters<EngineSocket["write"]>[1]);
+  }
+
+  /**
+   * Whether writing `size` more bytes would pass `maxBufferedBytes`. A single packet larger
+   * than the cap still goes when nothing is waiting: the cap bounds a backlog, not a message.
+   */
+  private overflows(size: number): boolean {
+    const max = this.server._maxBufferedBytes;
+    if (!(max > 0)) return false;
+    if (engineBufferEmpty(this.conn)) this.queued = 0;
+    const pending = pendingBytes(this.conn, this.queued);
+    return pending > 0 && pending + size > max;
   }
 
   /** Disconnects every socket of this connection, then closes it. */
@@ -177,6 +201,12 @@ export class Client {
   private close(): void {
     if (this.conn.readyState === "open") this.conn.close();
     this.onclose("forced server close");
+  }
+
+  private closeForOverflow(): void {
+    debug("%s stopped reading: over maxBufferedBytes, closing", this.id);
+    this.onclose("write buffer full");
+    abortConnection(this.conn);
   }
 
   private closeForBadInput(): void {
@@ -214,4 +244,14 @@ export class Client {
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
   }
+}
+
+/** The bytes (UTF-16 units for text, close enough) of encoded packets. */
+function sizeOf(packets: unknown[]): number {
+  let size = 0;
+  for (const p of packets) {
+    if (typeof p === "string") size += p.length;
+    else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) size += p.byteLength;
+  }
+  return size;
 }

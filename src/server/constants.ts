@@ -10,7 +10,12 @@ export type DisconnectReason =
   | "server shutting down"
   | "forced server close"
   | "server namespace disconnect"
-  | "client namespace disconnect";
+  | "client namespace disconnect"
+  /**
+   * rtio's own: the client stopped reading and more than `maxBufferedBytes` waited for it,
+   * so the server dropped them and closed the connection rather than grow without limit.
+   */
+  | "write buffer full";
 
 /**
  * Reasons after which a session is kept for connection state recovery: the client did not
@@ -23,6 +28,8 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<DisconnectReason> = new
   "ping timeout",
   "server shutting down",
   "forced server close",
+  // The client fell behind rather than left: it reconnects, and recovery replays what it lost.
+  "write buffer full",
 ]);
 
 /**
@@ -61,6 +68,8 @@ export const DEFAULTS = {
   /** Disconnected sessions kept per namespace for recovery; the oldest goes first. */
   maxRecoverySessions: 10_000,
   maxAttachments: 10,
+  /** Bytes waiting for one client that stopped reading before it is disconnected ("write buffer full"). */
+  maxBufferedBytes: 16 * 1024 * 1024,
 } as const;
 
 /** Engine.IO close reasons, mapped one to one onto socket reasons. */

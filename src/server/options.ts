@@ -84,6 +84,14 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
    * @default 10000
    */
   maxRecoverySessions: number;
+  /**
+   * The most bytes that may wait to be sent to one client (engine.io's packet buffer plus the
+   * WebSocket's send buffer). A client that stops reading is disconnected with the reason
+   * "write buffer full" when a write would pass it, instead of the server buffering without
+   * limit. 0 turns the cap off. An rtio addition.
+   * @default 16 MiB
+   */
+  maxBufferedBytes: number;
 }
 
 /** `connectionStateRecovery` once its defaults are applied. */

@@ -126,6 +126,11 @@ export class Server<
   }
 
   /** @internal */
+  get _maxBufferedBytes(): number {
+    return this._opts.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes;
+  }
+
+  /** @internal */
   get _maxAttachments(): number {
     return this._opts.maxAttachments ?? DEFAULTS.maxAttachments;
   }

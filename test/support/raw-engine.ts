@@ -84,6 +84,11 @@ export class RawEngineClient extends EventEmitter {
     return (await this.waitFor((p) => typeof p === "string" && p.startsWith("0" + prefix))) as string;
   }
 
+  /** Stops reading from the socket, like a client that hung: the server's writes back up. */
+  pause(): void {
+    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
   get isOpen(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }

@@ -75,10 +75,16 @@ describe("server Adapter (in memory)", () => {
     adapter.broadcast(event("m", 1), { rooms: new Set(["x", "y"]), except: new Set(["vip"]), flags: { compress: true } });
     assert.deepEqual(written.map((w) => w.id), ["a"]);
     assert.deepEqual(written[0]!.frames, ['2["m",1]']);
-    const { wsPreEncodedFrame, ...opts } = written[0]!.opts as { wsPreEncodedFrame?: Buffer[] };
+    const { wsPreEncodedFrame, wsFrames, ...opts } = written[0]!.opts as {
+      wsPreEncodedFrame?: Buffer[];
+      wsFrames?: { bytes: Buffer; binary: boolean };
+    };
     assert.deepEqual(opts, { preEncoded: true, volatile: undefined, compress: true });
     // The WebSocket frame, built once: header bytes, then "4" + the packet.
     assert.equal(Buffer.concat(wsPreEncodedFrame!).subarray(-9).toString(), '42["m",1]');
+    // The same bytes for the direct write to idle WebSockets: text frame, FIN, no mask.
+    assert.deepEqual(wsFrames, { bytes: Buffer.concat(wsPreEncodedFrame!), binary: false });
+    assert.equal(wsFrames!.bytes[0], 0x81);
     written.length = 0;
     adapter.broadcast(event("all"), { rooms: new Set() });
     assert.deepEqual(written.map((w) => w.id), ["a", "b", "c"]);
