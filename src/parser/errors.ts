@@ -35,7 +35,9 @@ export class ParserError extends Error {
   override readonly name = "ParserError";
   readonly code: ParserErrorCode;
 
-  constructor(code: ParserErrorCode, message: string = MESSAGES[code], options?: { cause?: unknown }) {
+  // The message is the caller's, not looked up here: the msgpack codec throws ParserErrors
+  // with its own words and its bundle should not carry this table.
+  constructor(code: ParserErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
