@@ -1,5 +1,6 @@
 import { Emitter } from "@socket.io/component-emitter";
 import { isBinary, reconstruct } from "./binary.js";
+import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
 import { PacketType, type JSONTransform, type Packet } from "./packet.js";
 import { isAckIdAllowed, RULES, type TypeRule } from "./rules.js";
@@ -13,6 +14,19 @@ export interface DecoderOptions {
    * @default 10
    */
   maxAttachments?: number;
+  /**
+   * The most levels of arrays and objects a payload may nest. JSON.parse takes any depth, but
+   * an app that relays a payload thousands of levels deep would overflow the stack in its own
+   * emit (JSON.stringify, binary detection): refuse such packets here instead.
+   * @default 1000
+   */
+  maxDepth?: number;
+}
+
+interface Limits {
+  readonly reviver: JSONTransform | undefined;
+  readonly maxAttachments: number;
+  readonly maxDepth: number;
 }
 
 interface DecoderReservedEvents {
@@ -35,22 +49,20 @@ interface PendingBinary {
  * the connection it came from.
  */
 export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
-  readonly #reviver: JSONTransform | undefined;
-  readonly #maxAttachments: number;
+  readonly #limits: Limits;
   #pending: PendingBinary | null = null;
 
   constructor(opts?: DecoderOptions | JSONTransform) {
     super();
     const options = typeof opts === "function" ? { reviver: opts } : (opts ?? {});
-    this.#reviver = options.reviver;
-    this.#maxAttachments = options.maxAttachments ?? 10;
+    this.#limits = { reviver: options.reviver, maxAttachments: options.maxAttachments ?? 10, maxDepth: options.maxDepth ?? 1000 };
   }
 
   /** Feeds one engine.io message: a packet string, or one binary attachment. */
   add(chunk: unknown): void {
     if (typeof chunk === "string") {
       if (this.#pending) throw parserError("UNEXPECTED_STRING");
-      const packet = decodeString(chunk, this.#reviver, this.#maxAttachments);
+      const packet = decodeString(chunk, this.#limits);
       if (packet.attachments === undefined) emitDecoded(this, packet);
       else this.#pending = { packet, attachments: [] };
     } else if (isBinary(chunk)) {
@@ -84,18 +96,18 @@ function emitDecoded(decoder: Decoder, packet: Packet): void {
   else for (const listener of listeners.slice()) listener.call(decoder, packet);
 }
 
-function decodeString(str: string, reviver: JSONTransform | undefined, maxAttachments: number): Packet {
+function decodeString(str: string, limits: Limits): Packet {
   const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
   const rule: TypeRule | undefined = RULES[type as PacketType];
   if (rule === undefined) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
   const packet: Packet = { type, nsp: "/" };
-  let i = rule.binary ? readAttachmentCount(str, packet, maxAttachments) : 1;
+  let i = rule.binary ? readAttachmentCount(str, packet, limits.maxAttachments) : 1;
   if (str.charCodeAt(i) === 47 /* / */) i = readNamespace(str, i, packet);
   i = readAckId(str, i, packet);
   if (!isAckIdAllowed(rule, packet.id)) {
     throw parserError("INVALID_ACK_ID", PacketType[type] + (packet.id === undefined ? " needs one" : " cannot carry one"));
   }
-  const data = i < str.length ? parseJSON(str.slice(i), reviver) : undefined;
+  const data = i < str.length ? parseJSON(str.slice(i), limits) : undefined;
   if (!rule.payload(data)) throw parserError("INVALID_PAYLOAD", PacketType[type]);
   if (data !== undefined) packet.data = data;
   return packet;
@@ -135,12 +147,18 @@ function readAckId(str: string, i: number, packet: Packet): number {
   return end;
 }
 
-function parseJSON(json: string, reviver: JSONTransform | undefined): unknown {
+function parseJSON(json: string, { reviver, maxDepth }: Limits): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(json, reviver);
+    data = JSON.parse(json, reviver);
   } catch (cause) {
     throw parserError("INVALID_JSON", undefined, cause);
   }
+  // Each level takes at least two characters, so short payloads (nearly all) skip the walk.
+  if (json.length > 2 * maxDepth && isDeeperThan(data, maxDepth)) {
+    throw parserError("INVALID_PAYLOAD", "nested over " + maxDepth + " levels");
+  }
+  return data;
 }
 
 function assemble({ packet, attachments }: PendingBinary): Packet {

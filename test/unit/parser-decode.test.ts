@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Decoder, Encoder, PacketType, isPacketValid, type Packet } from "../../src/parser/index.js";
+import { Decoder, Encoder, PacketType, isPacketValid, type DecoderOptions, type Packet } from "../../src/parser/index.js";
 
 function decodeAll(chunks: unknown[], decoder = new Decoder()): Packet[] {
   const out: Packet[] = [];
@@ -194,6 +194,21 @@ describe("Decoder: binary packets", () => {
     }
     assert.ok(err instanceof Error && err.name === "ParserError", `expected a ParserError, got ${String(err)}`);
   });
+
+  const nested = (depth: number) => '2["e",' + "[".repeat(depth - 2) + "{}" + "]".repeat(depth - 2) + "]";
+  const depthRows: Array<[string, string, DecoderOptions | undefined, boolean]> = [
+    ["1,000 levels pass by default", nested(1000), undefined, true],
+    ["1,001 levels are refused by default", nested(1001), undefined, false],
+    ["maxDepth can be lowered", nested(11), { maxDepth: 10 }, false],
+    ["maxDepth can be raised", nested(5000), { maxDepth: 5000 }, true],
+    ["deep objects count as levels too", '2["e",' + '{"a":'.repeat(1200) + "1" + "}".repeat(1200) + "]", undefined, false],
+  ];
+  for (const [name, wire, opts, ok] of depthRows) {
+    test(`payload depth: ${name}`, () => {
+      if (ok) assert.equal(decodeAll([wire], new Decoder(opts)).length, 1);
+      else assert.throws(() => new Decoder(opts).add(wire), { name: "ParserError", code: "INVALID_PAYLOAD", message: /nested over \d+ levels/ });
+    });
+  }
 
   test("a reviver is passed to JSON.parse", () => {
     const [packet] = decodeAll(['2["e",{"n":"1"}]'], new Decoder({ reviver: (k, v) => (k === "n" ? Number(v) : v) }));
