@@ -107,7 +107,8 @@ export class Client {
   }
 
   private joinDone(name: string): void {
-    this.joining?.delete(name);
+    // Dropped once empty: an idle connection should not keep an empty Set (~180 B).
+    if (this.joining?.delete(name) && this.joining.size === 0) this.joining = undefined;
     if (this.closeAfterJoin && !this.joining?.size) this.closeForBadInput();
   }
 

@@ -75,8 +75,8 @@ export class Socket<
   /** Free for the app; survives recovery and is sent by `fetchSockets()` across servers. */
   data: SocketData = {} as SocketData;
   connected = false;
-  /** Pending acks by packet id; adapters add to it for broadcasts with acks. */
-  readonly acks = new Map<number, AckFn>();
+  /** Created on first use: most sockets never wait for an ack, and an empty Map costs ~180 B. */
+  private _acks: Map<number, AckFn> | undefined;
   /** The private session id, only with connection state recovery. */
   private readonly pid: string | undefined;
   private fns: Array<(event: Event, next: (err?: Error) => void) => void> | undefined;
@@ -105,6 +105,11 @@ export class Socket<
       this.id = nsp.name === "/" && client.conn.protocol === 3 ? client.id : generateId();
       this.pid = nsp.server._opts.connectionStateRecovery ? generateId() : undefined;
     }
+  }
+
+  /** Pending acks by packet id; adapters add to it for broadcasts with acks. */
+  get acks(): Map<number, AckFn> {
+    return (this._acks ??= new Map());
   }
 
   get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
@@ -180,7 +185,7 @@ export class Socket<
 
   /** Returns whether the ack was registered; a socket at its cap of pending acks drops it. */
   private registerAck(id: number, ack: (...args: any[]) => void, flags: SocketFlags): boolean {
-    if (this.acks.size >= this.server._maxPendingAcks) {
+    if ((this._acks?.size ?? 0) >= this.server._maxPendingAcks) {
       debug("socket %s has too many pending acks, dropping one", this.id);
       if (flags.timeout !== undefined) process.nextTick(ack, serverError("TOO_MANY_ACKS", MESSAGES.tooManyAcks));
       return false;
@@ -272,7 +277,7 @@ export class Socket<
   }
 
   private onack(packet: Packet): void {
-    const ack = this.acks.get(packet.id!);
+    const ack = this._acks?.get(packet.id!);
     if (typeof ack !== "function") return debug("bad ack %s", packet.id);
     this.acks.delete(packet.id!);
     ack.apply(this, (packet.data ?? []) as unknown[]);
@@ -303,7 +308,7 @@ export class Socket<
     this.client._remove(this);
     this.connected = false;
     this.emitReserved("disconnect", reason, description);
-    cancelAcks(this.acks);
+    if (this._acks) cancelAcks(this._acks);
   }
 
   /** @internal Leaves every room and the namespace. */
