@@ -19,6 +19,17 @@ export interface ReconnectPolicy {
 }
 
 /**
+ * The exponent backo2 may use for `delay`·2^n: the first one that reaches `delayMax`. backo2
+ * grows it without bound, and past ~1,000 attempts `delay`·2^n is Infinity, which its jitter
+ * turns into NaN | 0 = 0 ms: a reconnect storm after an hour against a dead server. Stopping
+ * at the first exponent over the cap keeps the delay at the cap with some jitter left.
+ */
+export function exponentCap(delay: number, delayMax: number): number {
+  if (!(delay > 0) || !(delayMax > delay)) return 0;
+  return Math.min(30, Math.ceil(Math.log2(delayMax / delay)));
+}
+
+/**
  * The reconnect loop: waits an exponential, jittered delay (backo2), tries once through
  * `tryOpen`, and starts over on failure until `attempts` are spent. The attempt count is
  * reset when a try succeeds, and by the Manager whenever a connection closes.
@@ -27,6 +38,8 @@ export class Reconnector {
   /** True from the moment a try is scheduled until it succeeds, fails for good or is stopped. */
   active = false;
   readonly #backoff: Backoff;
+  #attempts = 0;
+  #exponentCap: number;
   #stopTimer: (() => void) | undefined;
 
   #attemptsMax: number;
@@ -49,22 +62,24 @@ export class Reconnector {
     this.#timers = timers;
     this.#unref = unref;
     this.#backoff = new Backoff({ min: opts.delay, max: opts.delayMax, jitter: opts.randomizationFactor });
+    this.#exponentCap = exponentCap(opts.delay, opts.delayMax);
   }
 
   /** How many tries have been scheduled since the last reset. */
   get attempts(): number {
-    return this.#backoff.attempts;
+    return this.#attempts;
   }
 
   /** Schedules the next try, or reports `reconnect_failed` once the attempts are spent. */
   schedule(): void {
     if (this.active) return;
-    if (this.#backoff.attempts >= this.#attemptsMax) {
-      this.#backoff.reset();
+    if (this.#attempts >= this.#attemptsMax) {
+      this.reset();
       this.#emit("reconnect_failed");
       return;
     }
     this.active = true;
+    this.#backoff.attempts = Math.min(this.#attempts++, this.#exponentCap);
     this.#stopTimer = startTimer(this.#timers, this.#backoff.duration(), () => this.#attempt(), this.#unref);
   }
 
@@ -76,6 +91,7 @@ export class Reconnector {
   }
 
   reset(): void {
+    this.#attempts = 0;
     this.#backoff.reset();
   }
 
@@ -84,11 +100,12 @@ export class Reconnector {
     if (policy.delay !== undefined) this.#backoff.setMin(policy.delay);
     if (policy.delayMax !== undefined) this.#backoff.setMax(policy.delayMax);
     if (policy.randomizationFactor !== undefined) this.#backoff.setJitter(policy.randomizationFactor);
+    this.#exponentCap = exponentCap(this.#backoff.ms, this.#backoff.max);
   }
 
   #attempt(): void {
     this.#stopTimer = undefined;
-    this.#emit("reconnect_attempt", this.#backoff.attempts);
+    this.#emit("reconnect_attempt", this.#attempts);
     // A `reconnect_attempt` listener may have closed the Manager.
     if (!this.active) return;
     this.#tryOpen((err) => {
@@ -97,8 +114,8 @@ export class Reconnector {
         this.schedule();
         this.#emit("reconnect_error", err);
       } else {
-        const attempt = this.#backoff.attempts;
-        this.#backoff.reset();
+        const attempt = this.#attempts;
+        this.reset();
         this.#emit("reconnect", attempt);
       }
     });

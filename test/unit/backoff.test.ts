@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { Reconnector } from "../../src/client/reconnect.js";
+import { exponentCap, Reconnector } from "../../src/client/reconnect.js";
 import type { Timers } from "../../src/client/timers.js";
 
 /** Records the delay of each scheduled try, and fails every try so the next is scheduled. */
@@ -43,5 +43,26 @@ describe("reconnection backoff", () => {
         },
       ),
     );
+  });
+});
+
+describe("reconnection backoff: the exponent cap", () => {
+  const rows: Array<[number, number, number]> = [
+    // delay, delayMax, first exponent whose base reaches delayMax
+    [1000, 5000, 3],
+    [1000, 1000, 0],
+    [1000, 500, 0],
+    [100, 1000, 4],
+    [1, 2 ** 40, 30],
+    [0, 5000, 0],
+  ];
+  for (const [delay, delayMax, cap] of rows) {
+    it(`delay ${delay}, delayMax ${delayMax}: ${cap}`, () => assert.equal(exponentCap(delay, delayMax), cap));
+  }
+
+  it("after 300 failed attempts every delay is still a number within its bounds, with jitter", () => {
+    const seen = delays(1000, 5000, 0.5, 300).slice(10);
+    assert.ok(seen.every((ms) => Number.isFinite(ms) && ms >= 4000 && ms <= 5000), `out of bounds: ${seen.find((ms) => !(ms >= 4000 && ms <= 5000))}`);
+    assert.ok(new Set(seen).size > 10, "jitter left at the cap");
   });
 });
