@@ -36,17 +36,16 @@ async function listen(port = 0): Promise<{ http: HttpServer; io: Server; port: n
   return { http, io, port: (http.address() as AddressInfo).port };
 }
 
-const OPEN_PARSE = "engine.io-client Socket._onPacket runs JSON.parse on the open packet unguarded (and onHandshake reads data.sid of null): the error is thrown from the transport's message handler";
 
 const BEHAVIOURS: Array<{ behaviour: Behaviour; transports: Array<"polling" | "websocket">; todo?: string }> = [
   { behaviour: "garbage handshake", transports: ["polling"] },
   { behaviour: "http 500", transports: ["polling"] },
   { behaviour: "drop connection", transports: ["polling", "websocket"] },
   { behaviour: "drop connection", transports: ["websocket"] },
-  { behaviour: "broken open packet", transports: ["websocket"], todo: OPEN_PARSE },
-  { behaviour: "broken open packet", transports: ["polling"], todo: OPEN_PARSE },
-  { behaviour: "null open packet", transports: ["websocket"], todo: OPEN_PARSE },
-  { behaviour: "null open packet", transports: ["polling"], todo: OPEN_PARSE },
+  { behaviour: "broken open packet", transports: ["websocket"] },
+  { behaviour: "broken open packet", transports: ["polling"] },
+  { behaviour: "null open packet", transports: ["websocket"] },
+  { behaviour: "null open packet", transports: ["polling"] },
   { behaviour: "garbage after open", transports: ["websocket"] },
   { behaviour: "binary junk", transports: ["websocket"] },
   { behaviour: "close after open", transports: ["websocket"] },

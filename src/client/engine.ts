@@ -1,0 +1,35 @@
+import { Socket as Engine, type Transport } from "engine.io-client";
+
+interface TransportInternals {
+  onPacket(packet: { type: string; data?: unknown }): void;
+  onError(reason: string, description: unknown): void;
+}
+
+/**
+ * engine.io-client reads the server's open packet with an unguarded `JSON.parse` and then
+ * `data.sid`, so a broken or hostile server (`0{garbage`, `0null`) makes it throw out of the
+ * transport's message handler: into the app, or as an uncaught exception in Node. This engine
+ * checks the open packet before the stock code sees it and fails that transport like any other
+ * transport error, so the Manager reports `connect_error` and reconnects.
+ */
+export class GuardedEngine extends Engine {
+  protected override setTransport(transport: Transport): void {
+    const t = transport as unknown as TransportInternals;
+    const onPacket = t.onPacket;
+    t.onPacket = function (this: TransportInternals, packet) {
+      if (packet.type === "open" && !isHandshake(packet.data)) t.onError("invalid handshake", packet.data);
+      else onPacket.call(this, packet);
+    };
+    super.setTransport(transport);
+  }
+}
+
+function isHandshake(data: unknown): boolean {
+  if (typeof data !== "string") return false;
+  try {
+    const handshake: unknown = JSON.parse(data);
+    return typeof handshake === "object" && handshake !== null && typeof (handshake as { sid?: unknown }).sid === "string";
+  } catch {
+    return false;
+  }
+}
