@@ -26,7 +26,7 @@ describe("reconnection backoff", () => {
     assert.deepEqual(delays(100, 1000, 0, 6), [100, 200, 400, 800, 1000, 1000]);
   });
 
-  it("with jitter: each delay within ±factor of the base, never above delayMax", () => {
+  it("with jitter: each delay within ±factor of the base (its exponent capped), never above delayMax", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 5000 }),
@@ -35,7 +35,7 @@ describe("reconnection backoff", () => {
         (delay, delayMax, factor) => {
           const got = delays(delay, delayMax, factor, 8);
           got.forEach((ms, attempt) => {
-            const base = delay * 2 ** attempt;
+            const base = delay * 2 ** Math.min(attempt, exponentCap(delay, delayMax));
             assert.ok(ms <= delayMax, `${ms} > max ${delayMax}`);
             assert.ok(ms >= Math.min(Math.floor(base * (1 - factor)) - 1, delayMax), `${ms} below the jitter range of ${base}`);
             assert.ok(Number.isInteger(ms));
