@@ -26,6 +26,7 @@ import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } fro
 import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions } from "./options.js";
 import { ParentNamespace } from "./parent-namespace.js";
 import { SessionAwareAdapter } from "./recovery.js";
+import { releaseHandshakeRequest } from "./request.js";
 import { attachServe } from "./serve-client.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
 
@@ -236,6 +237,7 @@ export class Server<
 
   private onconnection(conn: EngineSocket): void {
     debug("incoming connection with id %s", (conn as unknown as { id: string }).id);
+    releaseHandshakeRequest(conn);
     new Client(this, conn);
   }
 
