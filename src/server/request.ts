@@ -11,7 +11,7 @@ const DROPPED = new Set(["_readableState", "_events", "_eventsCount", "_maxListe
 interface EngineInternals {
   request: IncomingMessage;
   server: { middlewares?: unknown[] };
-  transport?: { name: string; socket?: { _socket?: NodeJS.EventEmitter } };
+  transport?: { name: string; socket?: NodeJS.EventEmitter & { _socket?: NodeJS.EventEmitter } };
 }
 
 /**
@@ -36,6 +36,17 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   copy.connection = req.socket;
   engine.request = copy as unknown as IncomingMessage;
   dropResponseCloseListener(engine);
+  dropUpgradeErrorListener(engine);
+}
+
+// A no-op (debug only) "error" listener engine.io leaves on every WebSocket it accepts; the
+// transport has its own error listener once the connection is set up.
+function dropUpgradeErrorListener(engine: EngineInternals): void {
+  const ws = engine.transport?.name === "websocket" ? engine.transport.socket : undefined;
+  if (!ws) return;
+  for (const fn of ws.listeners("error")) {
+    if (fn.name === "onUpgradeError") ws.removeListener("error", fn as (...a: unknown[]) => void);
+  }
 }
 
 // engine.io's WebSocketResponse re-emits the TCP socket's "close" for middlewares; with none,

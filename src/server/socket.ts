@@ -80,7 +80,8 @@ export class Socket<
   /** The private session id, only with connection state recovery. */
   private readonly pid: string | undefined;
   private fns: Array<(event: Event, next: (err?: Error) => void) => void> | undefined;
-  private flags: SocketFlags = {};
+  /** The modifiers (`volatile`, `timeout(ms)`...) for the next emit; none most of the time. */
+  private flags: SocketFlags | undefined;
   private missed: unknown[][] | undefined;
 
   constructor(
@@ -149,8 +150,8 @@ export class Socket<
     }
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
-    const flags = this.flags;
-    this.flags = {};
+    const flags = this.flags ?? {};
+    this.flags = undefined;
     if (typeof data[data.length - 1] === "function") {
       const id = this.nsp._ids++;
       if (this.registerAck(id, data.pop() as (...a: any[]) => void, flags)) packet.id = id;
@@ -173,7 +174,7 @@ export class Socket<
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    const withErr = this.flags.timeout !== undefined;
+    const withErr = this.flags?.timeout !== undefined;
     return new Promise((resolve, reject) => {
       const ack = (a: unknown, b: unknown) => {
         if (!withErr) return resolve(a as FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>);
@@ -341,19 +342,19 @@ export class Socket<
 
   /** Sets whether the next emit is compressed. */
   compress(compress: boolean): this {
-    this.flags.compress = compress;
+    (this.flags ??= {}).compress = compress;
     return this;
   }
 
   /** The next emit may be dropped if the client cannot receive it right now. */
   get volatile(): this {
-    this.flags.volatile = true;
+    (this.flags ??= {}).volatile = true;
     return this;
   }
 
   /** Sets a timeout on the ack of the next emit; the ack then gets an error first. */
   timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
-    this.flags.timeout = timeout;
+    (this.flags ??= {}).timeout = timeout;
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
   }
 
@@ -380,8 +381,8 @@ export class Socket<
   }
 
   private newBroadcastOperator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    const flags = this.flags;
-    this.flags = {};
+    const flags = this.flags ?? {};
+    this.flags = undefined;
     return new BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>(this.adapter, new Set(), new Set([this.id]), flags);
   }
 
