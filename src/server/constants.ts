@@ -1,4 +1,5 @@
 // Every wire string and every state/reason of the server, once.
+import { RESERVED_EVENTS } from "../parser/index.js";
 
 /** Why a server-side Socket disconnected; the same strings as socket.io 4.8. */
 export type DisconnectReason =
@@ -35,16 +36,9 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<DisconnectReason> = new
 /**
  * Event names an app can never emit to a client, and that a client can never make the app
  * receive: the server emits them itself. `error` is refused from clients too, because an
- * unhandled `error` event throws.
+ * unhandled `error` event throws. The codec's list, so the two halves and the wire agree.
  */
-export const SOCKET_RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-]);
+export const SOCKET_RESERVED_EVENTS: ReadonlySet<string> = RESERVED_EVENTS;
 
 /** Incoming event names that never reach the app's listeners. */
 export const INCOMING_RESERVED_EVENTS: ReadonlySet<string> = new Set([...SOCKET_RESERVED_EVENTS, "error"]);
