@@ -10,7 +10,8 @@ import type { Metric } from "../lib/result.js";
 import { alternate } from "../lib/rounds.js";
 import { quantile } from "../lib/stats.js";
 import { connectAll, expectConnected, resetCounts, shutdown, startLoadgens, startServerList, waitForFrames } from "./fleet.js";
-import { startRedis } from "./redis-server.js";
+// The test suite's redis-server helper: free port, no persistence, ready on its log line.
+import { startRedis } from "../../test/support/redis.js";
 import type { Scenario } from "./scenario.js";
 
 const METRICS: Metric[] = [
@@ -28,8 +29,8 @@ export const cluster: Scenario = {
     const perNode = ctx.quick ? 30 : 100;
     const count = ctx.quick ? 50 : 300;
     const redis = await startRedis();
-    const loadgens = await startLoadgens(1).catch((e: unknown) => {
-      redis.stop();
+    const loadgens = await startLoadgens(1).catch(async (e: unknown) => {
+      await redis.stop();
       throw e;
     });
     const impls: SocketIoImpl[] = ["rtio", "socket.io"];
@@ -70,7 +71,7 @@ export const cluster: Scenario = {
       };
     } finally {
       await shutdown([...loadgens, ...[...nodesOf.values()].flat().map((n) => n.server)]);
-      redis.stop();
+      await redis.stop();
     }
   },
 };
