@@ -10,18 +10,24 @@ interface TransportInternals {
  * `data.sid`, so a broken or hostile server (`0{garbage`, `0null`) makes it throw out of the
  * transport's message handler: into the app, or as an uncaught exception in Node. This engine
  * checks the open packet before the stock code sees it and fails that transport like any other
- * transport error, so the Manager reports `connect_error` and reconnects.
+ * transport error, so the Manager reports `connect_error` and reconnects. Only the first
+ * packet is checked: the check then steps aside, so no later packet pays for it.
  */
 export class GuardedEngine extends Engine {
   protected override setTransport(transport: Transport): void {
-    const t = transport as unknown as TransportInternals;
-    const onPacket = t.onPacket;
-    t.onPacket = function (this: TransportInternals, packet) {
-      if (packet.type === "open" && !isHandshake(packet.data)) t.onError("invalid handshake", packet.data);
-      else onPacket.call(this, packet);
-    };
+    // An upgrade's transport comes after the handshake and never sees an open packet.
+    if (!this.id) guardFirstPacket(transport as unknown as TransportInternals);
     super.setTransport(transport);
   }
+}
+
+function guardFirstPacket(t: TransportInternals): void {
+  const onPacket = t.onPacket;
+  t.onPacket = function (this: TransportInternals, packet) {
+    t.onPacket = onPacket;
+    if (packet.type === "open" && !isHandshake(packet.data)) t.onError("invalid handshake", packet.data);
+    else onPacket.call(this, packet);
+  };
 }
 
 function isHandshake(data: unknown): boolean {
