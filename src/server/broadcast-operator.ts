@@ -12,8 +12,8 @@ import type {
   Last,
 } from "../shared/typed-events.js";
 import type { Adapter, BroadcastFlags, BroadcastOptions, Room, SocketId } from "./adapter.js";
-import { MESSAGES, SOCKET_RESERVED_EVENTS } from "./constants.js";
-import { serverError } from "./errors.js";
+import { MESSAGES } from "./constants.js";
+import { assertNotReserved, serverError } from "./errors.js";
 
 /**
  * A broadcast being described: rooms, exclusions and flags. Immutable: every modifier
@@ -78,9 +78,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
 
   /** Sends the event to every targeted socket; a last function argument collects their acks. */
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
-    if (SOCKET_RESERVED_EVENTS.has(ev as string)) {
-      throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
-    }
+    assertNotReserved(ev);
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
     const ack = data[data.length - 1];

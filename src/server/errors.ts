@@ -1,4 +1,5 @@
 // The server's one error factory: every error it creates has a stable `code`.
+import { SOCKET_RESERVED_EVENTS } from "./constants.js";
 
 export type ServerErrorCode =
   | "RESERVED_EVENT"
@@ -21,6 +22,11 @@ export class ServerError extends Error {
 
 export function serverError(code: ServerErrorCode, message: string, cause?: unknown): ServerError {
   return cause === undefined ? new ServerError(code, message) : new ServerError(code, message, { cause });
+}
+
+/** Throws for an event name the server emits itself (`connect`, `disconnect`, ...). */
+export function assertNotReserved(ev: unknown): void {
+  if (SOCKET_RESERVED_EVENTS.has(ev as string)) throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
 }
 
 export function isServerError(value: unknown): value is ServerError {

@@ -15,8 +15,7 @@ import type {
 import type { Adapter, Room, SocketId } from "./adapter.js";
 import { BroadcastOperator, type AckCollector, type RemoteSocket } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
-import { SOCKET_RESERVED_EVENTS } from "./constants.js";
-import { serverError, type ExtendedError } from "./errors.js";
+import { assertNotReserved, type ExtendedError } from "./errors.js";
 import { runMiddlewares } from "./middleware.js";
 import type { Server } from "./server.js";
 import { Socket } from "./socket.js";
@@ -226,9 +225,7 @@ export class Namespace<
    * `(err, replies)`.
    */
   serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
-    if (SOCKET_RESERVED_EVENTS.has(ev as string)) {
-      throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
-    }
+    assertNotReserved(ev);
     this.adapter.serverSideEmit([ev, ...args]);
     return true;
   }

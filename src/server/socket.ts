@@ -25,10 +25,9 @@ import {
   INCOMING_RESERVED_EVENTS,
   MESSAGES,
   RECOVERABLE_DISCONNECT_REASONS,
-  SOCKET_RESERVED_EVENTS,
   type DisconnectReason,
 } from "./constants.js";
-import { serverError } from "./errors.js";
+import { assertNotReserved, serverError } from "./errors.js";
 import { buildHandshake, type Handshake } from "./handshake.js";
 import { runMiddlewares } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
@@ -145,9 +144,7 @@ export class Socket<
    * @example socket.emit("hello", "world", (reply) => console.log(reply));
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
-    if (SOCKET_RESERVED_EVENTS.has(ev as string)) {
-      throw serverError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
-    }
+    assertNotReserved(ev);
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
     const flags = this.flags ?? {};
