@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import { expectBroadcasts, listen, type Emit, type Member } from "../support/cluster-broadcast.js";
-import { closeClients, connectClient, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
+import { expectBroadcasts, connectMembers, type Emit, type Member } from "../support/cluster-broadcast.js";
+import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
 /** Who sits where: both client kinds on every node, rooms overlapping across nodes. */
@@ -32,13 +32,7 @@ for (const adapter of ADAPTERS) {
     before(async () => {
       redis = await startRedis();
       nodes = await startCluster([0, 1, 2].map((i) => ({ name: `n${i}`, redis: redis.url, adapter })));
-      members = await Promise.all(
-        LAYOUT.map(async (l) => {
-          const socket = await connectClient(nodes[l.node]!.url, { kind: l.kind, rooms: l.rooms, data: { name: l.name } }, sockets);
-          socket.on("ask", (cb: (v: string) => void) => cb(l.name));
-          return { ...l, socket, got: listen(socket) };
-        }),
-      );
+      members = await connectMembers(nodes, LAYOUT, sockets);
     });
 
     after(async () => {

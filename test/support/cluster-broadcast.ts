@@ -2,7 +2,7 @@
 // each node, and compares what every client got with who each emit was meant for.
 import assert from "node:assert/strict";
 import type { ClientKind, ClientSocket, ClusterNode, Target } from "./cluster-harness.js";
-import { withSafetyNet } from "./cluster-harness.js";
+import { connectClient, withSafetyNet } from "./cluster-harness.js";
 
 export interface Member {
   name: string;
@@ -32,6 +32,20 @@ export function listen(socket: ClientSocket): number[] {
   const got: number[] = [];
   socket.on("m", (v: number) => got.push(v));
   return got;
+}
+
+/**
+ * Connects one client per layout row to its node, in its rooms, with `data.name` set; each
+ * answers "ask" with its name and records every "m" event.
+ */
+export function connectMembers(nodes: ClusterNode[], layout: Array<Pick<Member, "name" | "node" | "kind" | "rooms">>, sockets: ClientSocket[]): Promise<Member[]> {
+  return Promise.all(
+    layout.map(async (l) => {
+      const socket = await connectClient(nodes[l.node]!.url, { kind: l.kind, rooms: l.rooms, data: { name: l.name } }, sockets);
+      socket.on("ask", (cb: (v: string) => void) => cb(l.name));
+      return { ...l, socket, got: listen(socket) };
+    }),
+  );
 }
 
 /**
