@@ -18,18 +18,9 @@ interface Mocha {
 }
 export const { describe, it, before, after, afterEach } = globalThis as unknown as Mocha;
 
-export interface FlavourUrls {
-  name: string;
-  url?: string;
-  altUrl?: string;
-  strictUrl?: string;
-  recoveryUrl?: string;
-  msgpackUrl?: string;
-  proxyUrl?: string;
-  strippingProxyUrl?: string;
-  proxyError?: string;
-  error?: string;
-}
+// The servers' side writes these; a type-only import, erased from the browser bundle.
+import type { FlavourUrls } from "../../support/browser-servers.js";
+export type { FlavourUrls };
 
 export type Urls = Required<Pick<FlavourUrls, "name" | "url" | "altUrl" | "strictUrl" | "recoveryUrl" | "msgpackUrl">> &
   Pick<FlavourUrls, "proxyUrl" | "strippingProxyUrl" | "proxyError">;
