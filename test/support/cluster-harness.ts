@@ -178,7 +178,8 @@ export async function connectClient(url: string, opts: ClientOptions, all: Clien
   if (!socket.connected) {
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
-      socket.once("connect_error", reject);
+      // With reconnection on, a failed first try is retried by the client itself.
+      if (!opts.reconnection) socket.once("connect_error", reject);
     });
   }
   return socket;
