@@ -1,5 +1,5 @@
 import { clientError } from "./errors.js";
-import { startTimer, type Timers } from "./timers.js";
+import type { Later } from "./timers.js";
 
 type AckFn = (...args: any[]) => void;
 
@@ -19,12 +19,10 @@ export class AckStore {
   #nextId = 0;
   readonly #pending = new Map<number, PendingAck>();
 
-  readonly #timers: Timers;
-  readonly #unref: boolean;
+  readonly #later: Later;
 
-  constructor(timers: Timers, unref: boolean) {
-    this.#timers = timers;
-    this.#unref = unref;
+  constructor(later: Later) {
+    this.#later = later;
   }
 
   /**
@@ -35,16 +33,11 @@ export class AckStore {
     const id = this.#nextId++;
     const record: PendingAck = { fn, withError: withError || timeout !== undefined, cancel: undefined };
     if (timeout !== undefined) {
-      record.cancel = startTimer(
-        this.#timers,
-        timeout,
-        () => {
-          this.#pending.delete(id);
-          onTimeout?.(id);
-          fn(clientError("ACK_TIMEOUT"));
-        },
-        this.#unref,
-      );
+      record.cancel = this.#later(() => {
+        this.#pending.delete(id);
+        onTimeout?.(id);
+        fn(clientError("ACK_TIMEOUT"));
+      }, timeout);
     }
     this.#pending.set(id, record);
     return id;

@@ -1,3 +1,5 @@
+import type { ManagerOptions } from "./options.js";
+
 // The client's states, reasons and defaults, once, as string-literal unions and constants:
 // a misspelt reason is a compile error.
 
@@ -19,8 +21,10 @@ export type ManagerState = "opening" | "open" | "closed";
 /** Default Manager settings: socket.io-client's. */
 export const DEFAULTS = {
   path: "/socket.io",
+  reconnection: true,
+  reconnectionAttempts: Infinity,
   timeout: 20_000,
   reconnectionDelay: 1000,
   reconnectionDelayMax: 5000,
   randomizationFactor: 0.5,
-} as const;
+} as const satisfies Partial<ManagerOptions>;

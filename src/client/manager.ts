@@ -11,7 +11,7 @@ import { on } from "./on.js";
 import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
 import { Reconnector, type ReconnectEvents } from "./reconnect.js";
 import { Socket } from "./socket.js";
-import { globalTimers, startTimer, type Timers } from "./timers.js";
+import { globalTimers, later, type Later } from "./timers.js";
 
 const debug = log("manager");
 
@@ -35,13 +35,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 > {
   /** The engine.io-client socket of the current connection. */
   engine!: Engine;
+  /** The options, and the store of the reconnection and timeout settings. */
   readonly opts: Partial<ManagerOptions>;
   /** @internal */
   _readyState: ManagerState = "closed";
   /** @internal */
   readonly _autoConnect: boolean;
-  /** @internal */
-  readonly _timers: Timers;
+  /** @internal starts the timers of this Manager and its sockets */
+  readonly _later: Later;
 
   readonly #uri: string | undefined;
   readonly #nsps = new Map<string, Socket>();
@@ -50,8 +51,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   readonly #encoder: InstanceType<ParserLike["Encoder"]>;
   readonly #decoder: DecoderLike;
   readonly #reconnector: Reconnector;
-  #reconnection: boolean;
-  #timeout: number | false;
   #skipReconnect = false;
 
   constructor(opts?: Partial<ManagerOptions>);
@@ -62,23 +61,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       opts = uri;
       uri = undefined;
     }
-    const o: Partial<ManagerOptions> = { ...opts, path: opts?.path || DEFAULTS.path };
-    this.opts = o;
+    const o: Partial<ManagerOptions> = (this.opts = { ...opts, path: opts?.path || DEFAULTS.path });
     this.#uri = uri;
-    this._timers = o.timers ?? globalTimers;
-    this.#reconnection = o.reconnection !== false;
-    this.#timeout = o.timeout ?? DEFAULTS.timeout;
+    this._later = later(o.timers ?? globalTimers, o.autoUnref);
     this.#reconnector = new Reconnector(
-      o.reconnectionAttempts ?? Infinity,
-      {
-        delay: o.reconnectionDelay ?? DEFAULTS.reconnectionDelay,
-        delayMax: o.reconnectionDelayMax ?? DEFAULTS.reconnectionDelayMax,
-        randomizationFactor: o.randomizationFactor ?? DEFAULTS.randomizationFactor,
-      },
+      o,
       (done) => this.open(done),
       (ev, ...args) => this.emitReserved(ev, ...args),
-      this._timers,
-      o.autoUnref === true,
+      this._later,
     );
     const parser = o.parser ?? defaultParser;
     this.#encoder = new parser.Encoder();
@@ -95,42 +85,38 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   reconnection(): boolean;
   reconnection(v: boolean): this;
   reconnection(v?: boolean): this | boolean {
-    if (v === undefined) return this.#reconnection;
-    this.#reconnection = !!v;
-    if (!v) this.#skipReconnect = true;
-    return this;
+    if (v === false) this.#skipReconnect = true;
+    return this.#option("reconnection", v === undefined ? v : !!v);
   }
 
   reconnectionAttempts(): number;
   reconnectionAttempts(v: number): this;
   reconnectionAttempts(v?: number): this | number {
-    return this.#policy("reconnectionAttempts", "attempts", v);
+    return this.#option("reconnectionAttempts", v);
   }
 
   reconnectionDelay(): number;
   reconnectionDelay(v: number): this;
   reconnectionDelay(v?: number): this | number {
-    return this.#policy("reconnectionDelay", "delay", v);
+    return this.#option("reconnectionDelay", v);
   }
 
   reconnectionDelayMax(): number;
   reconnectionDelayMax(v: number): this;
   reconnectionDelayMax(v?: number): this | number {
-    return this.#policy("reconnectionDelayMax", "delayMax", v);
+    return this.#option("reconnectionDelayMax", v);
   }
 
   randomizationFactor(): number;
   randomizationFactor(v: number): this;
   randomizationFactor(v?: number): this | number {
-    return this.#policy("randomizationFactor", "randomizationFactor", v);
+    return this.#option("randomizationFactor", v);
   }
 
   timeout(): number | false;
   timeout(v: number | false): this;
   timeout(v?: number | false): this | number | false {
-    if (v === undefined) return this.#timeout;
-    this.#timeout = v;
-    return this;
+    return this.#option("timeout", v);
   }
 
   /**
@@ -140,8 +126,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   open(fn?: (err?: Error) => void): this {
     if (this._readyState !== "closed") return this;
     debug("opening %s", this.#uri);
-    this.engine = new GuardedEngine(this.#uri as string, this.opts);
-    const engine = this.engine;
+    const engine = (this.engine = new GuardedEngine(this.#uri as string, this.opts));
+    const timeout = this.timeout();
     this._readyState = "opening";
     this.#skipReconnect = false;
 
@@ -155,21 +141,16 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this._readyState = "closed";
       this.emitReserved("error", err);
       if (fn) fn(err);
-      else if (!this.#reconnector.active && this.#reconnection && this.#reconnector.attempts === 0) this.#reconnector.schedule();
+      else if (!this.#reconnector.active && this.reconnection() && this.#reconnector.attempts === 0) this.#reconnector.schedule();
     };
     this.#subs.push(stopOpen, on(engine, "error", onError));
-    if (this.#timeout !== false) {
+    if (timeout !== false) {
       this.#subs.push(
-        startTimer(
-          this._timers,
-          this.#timeout,
-          () => {
-            stopOpen();
-            onError(clientError("CONNECT_TIMEOUT"));
-            engine.close();
-          },
-          this.opts.autoUnref === true,
-        ),
+        this._later(() => {
+          stopOpen();
+          onError(clientError("CONNECT_TIMEOUT"));
+          engine.close();
+        }, timeout),
       );
     }
     return this;
@@ -183,12 +164,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** The socket of namespace `nsp` on this connection, created on first use. */
   socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents> {
     let socket = this.#nsps.get(nsp);
-    if (!socket) {
-      socket = new Socket(this, nsp, opts);
-      this.#nsps.set(nsp, socket);
-    } else if (this._autoConnect && !socket.active) {
-      socket.connect();
-    }
+    if (!socket) this.#nsps.set(nsp, (socket = new Socket(this, nsp, opts)));
+    else if (this._autoConnect && !socket.active) socket.connect();
     return socket as unknown as Socket<ListenEvents, EmitEvents>;
   }
 
@@ -218,15 +195,10 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#onclose("forced close");
   }
 
-  #policy<K extends "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">(
-    key: K,
-    name: "attempts" | "delay" | "delayMax" | "randomizationFactor",
-    v: number | undefined,
-  ): this | number {
-    const defaults = { reconnectionAttempts: Infinity, ...DEFAULTS };
-    if (v === undefined) return this.opts[key] ?? defaults[key];
+  // The getter/setter of one setting kept in `opts` (the reconnect loop reads it from there).
+  #option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
+    if (v === undefined) return (this.opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
     this.opts[key] = v;
-    this.#reconnector.set({ [name]: v });
     return this;
   }
 
@@ -257,12 +229,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     }
     const decoded = this.#decoded;
     // Most messages are one packet: hand it on without copying the list.
-    if (decoded.length === 1) {
-      const packet = decoded.pop()!;
-      this.emitReserved("packet", packet);
-    } else {
-      for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
-    }
+    if (decoded.length === 1) this.emitReserved("packet", decoded.pop()!);
+    else for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
   }
 
   #cleanup(): void {
@@ -277,6 +245,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#reconnector.reset();
     this._readyState = "closed";
     this.emitReserved("close", reason, description);
-    if (this.#reconnection && !this.#skipReconnect) this.#reconnector.schedule();
+    if (this.reconnection() && !this.#skipReconnect) this.#reconnector.schedule();
   }
 }

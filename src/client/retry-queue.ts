@@ -1,5 +1,5 @@
 import { clientError, isClientError } from "./errors.js";
-import { startTimer, type Timers } from "./timers.js";
+import type { Later } from "./timers.js";
 
 type Ack = (err: Error | null, ...args: unknown[]) => void;
 
@@ -17,11 +17,8 @@ interface QueuedEmit {
   stopTimer: (() => void) | undefined;
 }
 
-export interface RetryHost {
-  connected: boolean;
-  /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
-  send(args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void, compress: boolean): void;
-}
+/** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
+export type RetrySend = (args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void, compress: boolean) => void;
 
 /**
  * The `retries` queue: emits go out one at a time, in order, each until the server acks it.
@@ -32,18 +29,18 @@ export interface RetryHost {
 export class RetryQueue {
   readonly #queue: QueuedEmit[] = [];
 
-  readonly #host: RetryHost;
+  readonly #socket: { readonly connected: boolean };
+  readonly #send: RetrySend;
   readonly #retries: number;
   readonly #ackTimeout: number | undefined;
-  readonly #timers: Timers;
-  readonly #unref: boolean;
+  readonly #later: Later;
 
-  constructor(host: RetryHost, retries: number, ackTimeout: number | undefined, timers: Timers, unref: boolean) {
-    this.#host = host;
+  constructor(socket: { readonly connected: boolean }, send: RetrySend, retries: number, ackTimeout: number | undefined, later: Later) {
+    this.#socket = socket;
+    this.#send = send;
     this.#retries = retries;
     this.#ackTimeout = ackTimeout;
-    this.#timers = timers;
-    this.#unref = unref;
+    this.#later = later;
   }
 
   /** Queues `args` (event name first, ack last if any) with the flags of its emit. */
@@ -57,11 +54,11 @@ export class RetryQueue {
   /** Sends the head if it is not out already; called on emit, on answer and on (re)connect. */
   drain(): void {
     const head = this.#queue[0];
-    if (!head || head.inFlight || !this.#host.connected) return;
+    if (!head || head.inFlight || !this.#socket.connected) return;
     head.inFlight = true;
     head.tries++;
     if (!head.stopTimer) this.#arm(head);
-    this.#host.send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
+    this.#send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
   }
 
   #onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
@@ -73,7 +70,7 @@ export class RetryQueue {
 
   #arm(entry: QueuedEmit): void {
     if (entry.timeout === undefined) return;
-    entry.stopTimer = startTimer(this.#timers, entry.timeout, () => this.#onTimeout(entry), this.#unref);
+    entry.stopTimer = this.#later(() => this.#onTimeout(entry), entry.timeout);
   }
 
   #onTimeout(entry: QueuedEmit): void {

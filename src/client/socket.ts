@@ -97,22 +97,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.#nsp = nsp;
     this.#opts = { ...opts };
     this.auth = opts?.auth ?? {};
-    const unref = io.opts.autoUnref === true;
-    this.#acks = new AckStore(io._timers, unref);
+    this.#acks = new AckStore(io._later);
     if (opts?.retries !== undefined) {
-      const socket = this;
-      this.#queue = new RetryQueue(
-        {
-          get connected() {
-            return socket.connected;
-          },
-          send: (args, ack, compress) => socket.#sendQueued(args, ack, compress),
-        },
-        opts.retries,
-        opts.ackTimeout,
-        io._timers,
-        unref,
-      );
+      this.#queue = new RetryQueue(this, (args, ack, compress) => this.#sendQueued(args, ack, compress), opts.retries, opts.ackTimeout, io._later);
     }
     if (io._autoConnect) this.open();
   }

@@ -12,9 +12,14 @@ export const globalTimers: Timers = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Starts a timer and returns its disposer. */
-export function startTimer(timers: Timers, ms: number, fn: () => void, unref = false): () => void {
-  const handle = timers.setTimeout(fn, ms);
-  if (unref) (handle as { unref?: () => void } | null)?.unref?.();
-  return () => timers.clearTimeout(handle);
+/** Runs `fn` once after `ms`, and returns the function that cancels it. */
+export type Later = (fn: () => void, ms: number) => () => void;
+
+/** A Manager's one way to start timers: on its `timers`, unref'd with `autoUnref`. */
+export function later(timers: Timers, unref = false): Later {
+  return (fn, ms) => {
+    const handle = timers.setTimeout(fn, ms);
+    if (unref) (handle as { unref?: () => void } | null)?.unref?.();
+    return () => timers.clearTimeout(handle);
+  };
 }

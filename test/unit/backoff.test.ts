@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { exponentCap, Reconnector } from "../../src/client/reconnect.js";
-import type { Timers } from "../../src/client/timers.js";
+import { later, type Timers } from "../../src/client/timers.js";
 
 /** Records the delay of each scheduled try, and fails every try so the next is scheduled. */
 function delays(delay: number, delayMax: number, randomizationFactor: number, n: number): number[] {
@@ -16,7 +16,12 @@ function delays(delay: number, delayMax: number, randomizationFactor: number, n:
     },
     clearTimeout: () => {},
   };
-  const r = new Reconnector(Infinity, { delay, delayMax, randomizationFactor }, (done) => done(new Error("down")), () => {}, timers, false);
+  const r = new Reconnector(
+    { reconnectionDelay: delay, reconnectionDelayMax: delayMax, randomizationFactor },
+    (done) => done(new Error("down")),
+    () => {},
+    later(timers),
+  );
   r.schedule();
   return seen;
 }

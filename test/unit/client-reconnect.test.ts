@@ -1,8 +1,8 @@
 // The reconnect loop alone, under fake timers: delays, events, attempt limit and reset.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Reconnector, type ReconnectEvents } from "../../src/client/reconnect.js";
-import type { Timers } from "../../src/client/timers.js";
+import { Reconnector, type ReconnectEvents, type ReconnectPolicy } from "../../src/client/reconnect.js";
+import { later, type Timers } from "../../src/client/timers.js";
 
 /** Timers that run only when the test advances the clock. */
 class FakeClock implements Timers {
@@ -44,18 +44,17 @@ function setup(opts: { attempts?: number; fail?: (attempt: number) => boolean } 
   const clock = new FakeClock();
   const events: Array<[keyof ReconnectEvents, ...unknown[]]> = [];
   let tries = 0;
+  const policy: ReconnectPolicy = { reconnectionAttempts: opts.attempts ?? Infinity, reconnectionDelay: 1000, reconnectionDelayMax: 5000, randomizationFactor: 0 };
   const r = new Reconnector(
-    opts.attempts ?? Infinity,
-    { delay: 1000, delayMax: 5000, randomizationFactor: 0 },
+    policy,
     (done) => {
       tries++;
       done(opts.fail?.(tries) ? new Error(`fail ${tries}`) : undefined);
     },
     (ev, ...args) => events.push([ev, ...args]),
-    clock,
-    false,
+    later(clock),
   );
-  return { clock, events, r, tries: () => tries };
+  return { clock, events, r, policy, tries: () => tries };
 }
 
 describe("Reconnector", () => {
@@ -119,9 +118,10 @@ describe("Reconnector", () => {
     assert.equal(clock.size, 0);
   });
 
-  it("applies new settings to the next delay", () => {
-    const { clock, r } = setup({ fail: () => true });
-    r.set({ delay: 100, delayMax: 300 });
+  it("reads the policy at each try, so new settings apply to the next delay", () => {
+    const { clock, r, policy } = setup({ fail: () => true });
+    policy.reconnectionDelay = 100;
+    policy.reconnectionDelayMax = 300;
     r.schedule();
     clock.tick(100);
     clock.tick(200);
