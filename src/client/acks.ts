@@ -43,10 +43,6 @@ export class AckStore {
     return id;
   }
 
-  has(id: number): boolean {
-    return this.#pending.has(id);
-  }
-
   /** Delivers the answer to ack `id`; an unknown or settled id is ignored. */
   settle(id: number, args: unknown[]): void {
     const record = this.#pending.get(id);

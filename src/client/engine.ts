@@ -30,11 +30,10 @@ function guardFirstPacket(t: TransportInternals): void {
   };
 }
 
+// `0null` and `0{}` parse but are no handshake: reading `.sid` of null throws too, into `catch`.
 function isHandshake(data: unknown): boolean {
-  if (typeof data !== "string") return false;
   try {
-    const handshake: unknown = JSON.parse(data);
-    return typeof handshake === "object" && handshake !== null && typeof (handshake as { sid?: unknown }).sid === "string";
+    return typeof (JSON.parse(data as string) as { sid?: unknown }).sid === "string";
   } catch {
     return false;
   }

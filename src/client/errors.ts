@@ -21,7 +21,7 @@ export class ClientError extends Error {
   }
 }
 
-const MESSAGES: Record<Exclude<ClientErrorCode, "CONNECT_REFUSED" | "RESERVED_EVENT">, string> = {
+const MESSAGES: Partial<Record<ClientErrorCode, string>> = {
   CONNECT_TIMEOUT: "timeout",
   ACK_TIMEOUT: "operation has timed out",
   ACK_DISCONNECTED: "socket has been disconnected",
@@ -29,17 +29,9 @@ const MESSAGES: Record<Exclude<ClientErrorCode, "CONNECT_REFUSED" | "RESERVED_EV
     "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)",
 };
 
-export function clientError(code: keyof typeof MESSAGES): ClientError {
-  return new ClientError(code, MESSAGES[code]);
-}
-
-export function reservedEventError(name: string): ClientError {
-  return new ClientError("RESERVED_EVENT", `"${name}" is a reserved event name`);
-}
-
-/** A CONNECT_ERROR packet's payload, as the server's middleware produced it. */
-export function connectRefused(payload: { message?: unknown; data?: unknown } | undefined): ClientError {
-  return new ClientError("CONNECT_REFUSED", String(payload?.message ?? "connection refused"), payload?.data);
+/** The error of `code`, with socket.io-client's message for it unless one is given. */
+export function clientError(code: ClientErrorCode, message = MESSAGES[code]!, data?: unknown): ClientError {
+  return new ClientError(code, message, data);
 }
 
 export function isClientError(value: unknown): value is ClientError {

@@ -14,7 +14,7 @@ import type {
 import { AckStore } from "./acks.js";
 import { AnyListeners } from "./any-listeners.js";
 import type { DisconnectReason } from "./constants.js";
-import { clientError, connectRefused, reservedEventError } from "./errors.js";
+import { clientError } from "./errors.js";
 import { log } from "./log.js";
 import type { Manager } from "./manager.js";
 import { on } from "./on.js";
@@ -150,7 +150,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     // The codec's list: the names a peer may not send are the names an app may not emit.
-    if (RESERVED_EVENTS.has(ev as string)) throw reservedEventError(String(ev));
+    if (RESERVED_EVENTS.has(ev as string)) throw clientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
     const all: unknown[] = [ev, ...args];
     const flags = this.#flags;
     this.#flags = NO_FLAGS;
@@ -193,25 +193,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit's ack gets an `Error` first if no answer comes within `ms`. */
   timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
-    this.#flags = { ...this.#flags, timeout: ms };
-    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
+    return this.#flag({ timeout: ms }) as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
   }
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    this.#flags = { ...this.#flags, volatile: true };
-    return this;
+    return this.#flag({ volatile: true });
   }
 
   /** Whether the next emit may be compressed. @default true */
   compress(compress: boolean): this {
-    this.#flags = { ...this.#flags, compress };
-    return this;
+    return this.#flag({ compress });
   }
 
   /** Disconnects this namespace; the connection closes once no namespace uses it. */
   disconnect(): this {
-    if (this.connected) this.#packet({ type: PacketType.DISCONNECT, nsp: this.#nsp }, true);
+    if (this.connected) this.io._packet({ type: PacketType.DISCONNECT, nsp: this.#nsp }, true);
     this.#destroy();
     if (this.connected) this.#onclose("io client disconnect");
     return this;
@@ -262,6 +259,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return this.#anyOut.all();
   }
 
+  #flag(flag: Flags): this {
+    this.#flags = { ...this.#flags, ...flag };
+    return this;
+  }
+
   #sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
     this.#flags = { fromQueue: true, compress };
     (this.emit as Listener)(...args, ack);
@@ -278,10 +280,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
   };
 
-  #packet(packet: Packet, compress: boolean): void {
-    this.io._packet(packet, compress);
-  }
-
   #onopen(): void {
     if (typeof this.auth === "function") this.auth((data) => this.#sendConnect(data));
     else this.#sendConnect(this.auth);
@@ -289,7 +287,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #sendConnect(data: object): void {
     const recovery = this.#pid ? { pid: this.#pid, offset: this.#lastOffset } : undefined;
-    this.#packet({ type: PacketType.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+    this.io._packet({ type: PacketType.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
   }
 
   #onpacket(packet: Packet): void {
@@ -313,7 +311,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         break;
       case PacketType.CONNECT_ERROR:
         this.#destroy();
-        this.emitReserved("connect_error", connectRefused(packet.data));
+        // The server's middleware error: its message, and its `data` if any.
+        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(packet.data?.message ?? "connection refused"), packet.data?.data));
         break;
     }
   }
@@ -339,7 +338,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return (...data: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.#packet({ type: PacketType.ACK, nsp: this.#nsp, id, data }, true);
+      this.io._packet({ type: PacketType.ACK, nsp: this.#nsp, id, data }, true);
     };
   }
 

@@ -35,18 +35,14 @@ export function url(uri: string | undefined, enginePath = "", loc: PageLocation 
   }
   if (!/^(https?|wss?):\/\//.test(str)) str = (loc ? loc.protocol + "//" : "https://") + str;
 
-  const parsed = parse(str) as Omit<ParsedUrl, "id" | "href">;
-  const secure = parsed.protocol === "https" || parsed.protocol === "wss";
-  const port = parsed.port || (secure ? "443" : "80");
-  const path = parsed.path || "/";
+  const parsed = parse(str) as ParsedUrl;
+  const port = (parsed.port ||= /^(http|ws)s$/.test(parsed.protocol) ? "443" : "80");
   const host = parsed.host.includes(":") ? "[" + parsed.host + "]" : parsed.host;
-  return {
-    ...parsed,
-    port,
-    path,
-    id: parsed.protocol + "://" + host + ":" + port + enginePath,
-    href: parsed.protocol + "://" + host + (loc && loc.port === port ? "" : ":" + port),
-  };
+  const origin = parsed.protocol + "://" + host;
+  parsed.path ||= "/";
+  parsed.id = origin + ":" + port + enginePath;
+  parsed.href = origin + (loc && loc.port === port ? "" : ":" + port);
+  return parsed;
 }
 
 function pageLocation(): PageLocation | undefined {
