@@ -1,5 +1,6 @@
 // Browser bundles of the client (npm run build, after tsc): classic scripts defining the
 // global `io`, an ES module, and a classic bundle whose default codec is MessagePack.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import commonjs from "@rollup/plugin-commonjs";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
@@ -26,6 +27,16 @@ const msgpackDefault = {
       : null,
 };
 
+// A client module with a browser twin (src/client/X.browser.ts beside X.ts) is swapped for it.
+const browserTwins = {
+  name: "browser-twins",
+  resolveId(id, importer) {
+    if (!importer?.includes("/src/client/") || importer.endsWith(".browser.ts") || !/^\.\/[\w-]+\.js$/.test(id)) return null;
+    const twin = fileURLToPath(new URL(id.replace(/\.js$/, ".browser.ts"), "file://" + importer));
+    return existsSync(twin) ? twin : null;
+  },
+};
+
 // The `browser` maps of engine.io-client (globals.node.js -> globals.js, ...) and of
 // engine.io-parser (encodePacket.js -> encodePacket.browser.js, without Buffer) are not
 // applied by node-resolve to packages with an `exports` map, so apply them here. Without the
@@ -45,6 +56,7 @@ const engineBrowserFiles = {
 
 const plugins = (...extra) => [
   noDebug,
+  browserTwins,
   engineBrowserFiles,
   ...extra,
   nodeResolve({ browser: true, extensions: [".ts", ".mjs", ".js", ".json"] }),

@@ -1,6 +1,6 @@
 import { Emitter } from "@socket.io/component-emitter";
 import type { Socket as Engine } from "engine.io-client";
-import { GuardedEngine } from "./engine.js";
+import { BatchedEngine } from "./batched-engine.js";
 import type { Packet } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
 import { DEFAULTS, type CloseReason, type ManagerState } from "./constants.js";
@@ -126,7 +126,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   open(fn?: (err?: Error) => void): this {
     if (this._readyState !== "closed") return this;
     debug("opening %s", this.#uri);
-    const engine = (this.engine = new GuardedEngine(this.#uri as string, this.opts));
+    const engine = (this.engine = new BatchedEngine(this.#uri as string, this.opts));
     const timeout = this.timeout();
     this._readyState = "opening";
     this.#skipReconnect = false;

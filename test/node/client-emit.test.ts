@@ -52,6 +52,14 @@ for (const impl of await serverImpls()) {
       assert.equal(answers, 1);
     });
 
+    it("a burst of emits in one tick (one batched write in Node) arrives whole and in order, each acked", async () => {
+      const seen: number[] = [];
+      peer.on("n", (n: number, ack: (n: number) => void) => (seen.push(n), ack(n)));
+      const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => socket.emitWithAck("n", i)));
+      assert.deepEqual(replies, Array.from({ length: 200 }, (_, i) => i));
+      assert.deepEqual(seen, replies);
+    });
+
     it("emitWithAck resolves with the first ack argument", async () => {
       peer.on("echo", (v: unknown, ack: (v: unknown) => void) => ack(v));
       assert.deepEqual(await socket.emitWithAck("echo", { deep: [1, "two"] }), { deep: [1, "two"] });
