@@ -15,6 +15,11 @@ import { globalTimers, later, type Later } from "./timers.js";
 
 const debug = log("manager");
 
+// The write options of every packet, shared rather than made per packet: engine.io-client
+// only normalises `compress` in them (to the boolean it already is) and reads it back.
+const COMPRESS = { compress: true };
+const NO_COMPRESS = { compress: false };
+
 export interface ManagerReservedEvents extends ReconnectEvents {
   open: () => void;
   error: (err: Error) => void;
@@ -183,7 +188,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
     const chunks = this.#encoder.encode(packet);
-    const opts = { compress };
+    const opts = compress ? COMPRESS : NO_COMPRESS;
     for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, opts);
   }
 

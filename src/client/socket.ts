@@ -151,7 +151,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     // The codec's list: the names a peer may not send are the names an app may not emit.
     if (RESERVED_EVENTS.has(ev as string)) throw clientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
-    const all: unknown[] = [ev, ...args];
+    // The rest array is this call's own: it becomes the packet's data, with no copy.
+    const all = args as unknown[];
+    all.unshift(ev);
     const flags = this.#flags;
     this.#flags = NO_FLAGS;
     if (this.#queue && !flags.fromQueue && !flags.volatile) {
@@ -182,12 +184,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   ): Promise<AckValue<Last<EventParams<EmitEvents, Ev>>>> {
     const withError = this.#flags.timeout !== undefined || this.#opts.ackTimeout !== undefined || this.#queue !== undefined;
     return new Promise((resolve, reject) => {
-      const ack = (a: any, b: any): void => {
+      (this.emit as Listener)(ev, ...args, (a: any, b: any): void => {
         if (!withError) resolve(a);
         else if (a) reject(a);
         else resolve(b);
-      };
-      (this.emit as Listener)(ev, ...args, ack);
+      });
     });
   }
 
