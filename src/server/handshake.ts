@@ -26,16 +26,32 @@ export interface Handshake {
 
 export function buildHandshake(conn: EngineSocket, auth: { [key: string]: any }): Handshake {
   const req = conn.request as IncomingMessage & { _query?: ParsedUrlQuery };
-  const now = new Date();
+  const issued = Date.now();
   return {
     headers: req.headers ?? {},
-    time: now.toString(),
+    time: timeString(issued),
     address: conn.remoteAddress,
     xdomain: !!req.headers?.origin,
     secure: !!(req.socket as { encrypted?: boolean } | undefined)?.encrypted,
-    issued: now.getTime(),
+    issued,
     url: req.url ?? "",
     query: req._query ?? {},
     auth,
   };
+}
+
+let cachedSecond = NaN;
+let cachedTime = "";
+
+/**
+ * `new Date(ms).toString()`, made once per second: sockets that connect in the same second
+ * share the string (80 bytes each otherwise), and formatting the time zone name is not free.
+ */
+function timeString(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedTime = new Date(ms).toString();
+  }
+  return cachedTime;
 }

@@ -1,5 +1,7 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
 import type { Socket as EngineSocket } from "engine.io";
+import { intern } from "./intern.js";
 
 /**
  * The parts of the first HTTP request an idle connection would otherwise keep alive: its
@@ -8,10 +10,38 @@ import type { Socket as EngineSocket } from "engine.io";
  */
 const DROPPED = new Set(["_readableState", "_events", "_eventsCount", "_maxListeners", "rawTrailers"]);
 
+/** Header values that differ on every connection: not worth a place in the intern table. */
+const UNIQUE_HEADERS = new Set(["sec-websocket-key", "cookie", "authorization"]);
+const UNIQUE_HEADER_LENGTHS = new Set([...UNIQUE_HEADERS].map((name) => name.length));
+/** Query parameters that differ on every request (the polling cache buster, the session id). */
+const UNIQUE_QUERY = new Set(["t", "sid"]);
+
+const kTrailers = Symbol("trailers");
+
 interface EngineInternals {
-  request: IncomingMessage;
+  request: IncomingMessage & { _query?: ParsedUrlQuery };
   server: { middlewares?: unknown[] };
   transport?: { name: string; socket?: NodeJS.EventEmitter & { _socket?: NodeJS.EventEmitter } };
+}
+
+/**
+ * What `socket.request` becomes: the request's own data, copied. Like IncomingMessage,
+ * `trailers` comes from the prototype (empty, made on first read) rather than being an own
+ * property, so an idle socket does not keep an empty object for it.
+ */
+class ReleasedRequest {
+  declare headers: IncomingHttpHeaders;
+  declare connection: unknown;
+  // A symbol, as IncomingMessage keeps its own: the copy's keys stay those of the request.
+  declare [kTrailers]: NodeJS.Dict<string> | undefined;
+
+  get trailers(): NodeJS.Dict<string> {
+    return (this[kTrailers] ??= {});
+  }
+
+  set trailers(value: NodeJS.Dict<string>) {
+    this[kTrailers] = value;
+  }
 }
 
 /**
@@ -20,6 +50,7 @@ interface EngineInternals {
  * stand-in response (for its middlewares) that a "close" listener on the TCP socket holds,
  * which holds the request. `conn.request` (so `socket.request`) becomes a plain copy with
  * the same data: headers, url, method, socket and `connection`, and any property set on it.
+ * Its strings that other connections repeat (header names, common values, the URL) are shared.
  *
  * Done only when no engine middleware (`io.engine.use`) ran: those may keep the request and
  * response (express-session, passport, pino-http) and expect the real objects.
@@ -27,16 +58,43 @@ interface EngineInternals {
 export function releaseHandshakeRequest(conn: EngineSocket): void {
   const engine = conn as unknown as EngineInternals;
   const req = engine.request;
-  if (!req || (engine.server.middlewares?.length ?? 0) > 0) return;
-  const copy: Record<string, unknown> = {};
+  if (!req) return;
+  shareRequestStrings(req);
+  if ((engine.server.middlewares?.length ?? 0) > 0) return;
+  const copy = new ReleasedRequest() as unknown as Record<string, unknown>;
   for (const key of Object.keys(req)) if (!DROPPED.has(key)) copy[key] = (req as unknown as Record<string, unknown>)[key];
   // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys.
   copy.headers = req.headers;
-  copy.trailers = req.trailers;
   copy.connection = req.socket;
   engine.request = copy as unknown as IncomingMessage;
   dropResponseCloseListener(engine);
   dropUpgradeErrorListener(engine);
+}
+
+/** Replaces the request's repeated strings by the shared copies (equal strings: nothing else changes). */
+function shareRequestStrings(req: IncomingMessage & { _query?: ParsedUrlQuery }): void {
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    raw[i] = intern(name);
+    if (!isUniqueHeader(name)) raw[i + 1] = intern(raw[i + 1]!);
+  }
+  const headers = req.headers as Record<string, unknown>;
+  for (const key in headers) {
+    const value = headers[key];
+    if (typeof value === "string" && !UNIQUE_HEADERS.has(key)) headers[key] = intern(value);
+  }
+  if (typeof req.url === "string") req.url = intern(req.url);
+  if (typeof req.httpVersion === "string") req.httpVersion = intern(req.httpVersion);
+  const query = req._query as Record<string, unknown> | undefined;
+  for (const key in query) {
+    const value = query[key];
+    if (typeof value === "string" && !UNIQUE_QUERY.has(key)) query[key] = intern(value);
+  }
+}
+
+function isUniqueHeader(name: string): boolean {
+  return UNIQUE_HEADER_LENGTHS.has(name.length) && UNIQUE_HEADERS.has(name.toLowerCase());
 }
 
 // A no-op (debug only) "error" listener engine.io leaves on every WebSocket it accepts; the

@@ -21,6 +21,7 @@ import { Adapter, type Room, type SocketId } from "./adapter.js";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator.js";
 import { Client } from "./client.js";
 import { DEFAULTS, MESSAGES } from "./constants.js";
+import { compactEngineSocket } from "./engine-compact.js";
 import { serverError } from "./errors.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions } from "./options.js";
@@ -238,6 +239,7 @@ export class Server<
   private onconnection(conn: EngineSocket): void {
     debug("incoming connection with id %s", (conn as unknown as { id: string }).id);
     releaseHandshakeRequest(conn);
+    compactEngineSocket(conn);
     new Client(this, conn);
   }
 
