@@ -7,7 +7,7 @@ import { MESSAGES, type DisconnectReason } from "./constants.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
 import type { Namespace } from "./namespace.js";
-import { abortConnection, engineBufferEmpty, pendingBytes, writeDirect } from "./direct-write.js";
+import { abortConnection, engineBufferEmpty, framesOf, idleTransport, pendingBytes, writeFrames } from "./direct-write.js";
 
 const debug = createDebug("rtio:server:client");
 
@@ -172,13 +172,24 @@ export class Client {
   writeToEngine(encodedPackets: unknown[] | unknown, opts: WriteOptions): void {
     if (opts.volatile && !this.conn.transport.writable) return debug("volatile packet dropped");
     const packets = Array.isArray(encodedPackets) ? encodedPackets : [encodedPackets];
-    const frames = opts.wsFrames;
-    const size = frames ? frames.bytes.length : sizeOf(packets);
+    const size = opts.wsFrames ? opts.wsFrames.bytes.length : sizeOf(packets);
     if (this.overflows(size)) return this.closeForOverflow();
     // Volatile packets keep engine.io's path: its "not writable while sending" is what drops them.
-    if (frames && !opts.volatile && writeDirect(this.conn, frames)) return;
+    if (!opts.volatile && this.writeDirect(packets, opts)) return;
     this.queued += size;
     for (const encoded of packets) this.conn.write(encoded as string, opts as Parameters<EngineSocket["write"]>[1]);
+  }
+
+  /**
+   * Writes framed packets straight to an idle WebSocket (see direct-write.ts): a broadcast of
+   * ours comes framed; anything else (an ack, an emit, a foreign adapter's broadcast) is framed
+   * here, once per encoded array.
+   */
+  private writeDirect(packets: unknown[], opts: WriteOptions): boolean {
+    const transport = idleTransport(this.conn);
+    if (transport === undefined) return false;
+    const frames = opts.wsFrames ?? framesOf(packets);
+    return frames !== undefined && writeFrames(transport, frames);
   }
 
   /**

@@ -1,24 +1,29 @@
 import type { Socket as EngineSocket } from "engine.io";
-import type { WireFrames } from "./ws-frame.js";
+import { wireFrames, type WireFrames } from "./ws-frame.js";
 
 /** The parts of engine.io's Socket and WebSocket transport the fast path reads (untyped there). */
 interface EngineInternals {
   readyState: string;
+  protocol: number;
   writeBuffer: unknown[];
   server: { _events: Record<string, unknown> };
   _events: Record<string, unknown>;
-  transport: {
-    name: string;
-    writable: boolean;
-    supportsBinary?: boolean;
-    socket?: WsInternals;
-  };
+  transport: IdleTransport;
+}
+
+/** engine.io's WebSocket transport, once `idleTransport` has found it free to write to. */
+export interface IdleTransport {
+  name: string;
+  writable: boolean;
+  supportsBinary?: boolean;
+  socket?: WsInternals;
 }
 
 interface WsInternals {
   readyState: number;
   bufferedAmount: number;
   terminate(): void;
+  _extensions?: Record<string, unknown>;
   _sender?: { sendFrame?: (list: Buffer[], cb?: (err?: Error) => void) => void };
   _socket?: NetSocket;
 }
@@ -29,47 +34,40 @@ interface NetSocket {
   uncork(): void;
 }
 
-/** Sockets corked by direct writes during this turn of the event loop. */
-let corked: NetSocket[] = [];
-
-/**
- * Every broadcast of this turn to one client leaves in one write: the first direct write
- * corks its socket, and they are all uncorked together once the turn's code has run. That
- * is the batching engine.io gets from its write buffer, without its per-packet work.
- */
-function corkForThisTurn(socket: NetSocket | undefined): void {
-  if (!socket || socket.writableCorked !== 0) return;
-  socket.cork();
-  if (corked.push(socket) === 1) process.nextTick(uncorkAll);
-}
-
-function uncorkAll(): void {
-  const sockets = corked;
-  corked = [];
-  for (const socket of sockets) socket.uncork();
-}
-
 const WS_OPEN = 1;
 
 /**
- * Writes a broadcast's ready frames straight to an idle WebSocket, skipping engine.io's
- * per-packet work (packet object, write buffer, flush, re-framing). Order is safe only when
- * nothing of this connection is waiting: engine.io's buffer is empty and its transport is
- * writable (no send of its own in flight, which is also what protects a compressed send
- * still deflating). Anyone listening to engine.io's write events gets the normal path, so
- * they still see every packet. Returns false when the caller must take the normal path.
+ * Returns the WebSocket transport of a connection when a packet may be written straight to it,
+ * skipping engine.io's per-packet work (packet object, write buffer, flush, re-framing).
+ * Only for Engine.IO v4. Order is safe only when nothing of this connection is waiting: engine.io's buffer is empty
+ * and its transport is writable (no send of its own in flight). A WebSocket that negotiated
+ * permessage-deflate keeps engine.io's path, where ws compresses. Anyone listening to
+ * engine.io's write events gets the normal path too, so they still see every packet.
+ * Undefined when the caller must take the normal path.
  */
-export function writeDirect(conn: EngineSocket, frames: WireFrames): boolean {
+export function idleTransport(conn: EngineSocket): IdleTransport | undefined {
   const engine = conn as unknown as EngineInternals;
   const transport = engine.transport;
-  if (engine.readyState !== "open" || transport.name !== "websocket" || !transport.writable) return false;
-  if (engine.writeBuffer.length !== 0 || (frames.binary && !transport.supportsBinary)) return false;
+  if (engine.readyState !== "open" || transport.name !== "websocket" || !transport.writable) return undefined;
+  // Engine.IO v3 prefixes binary messages with their packet type: its framing is not ours.
+  if (engine.protocol !== 4) return undefined;
+  if (engine.writeBuffer.length !== 0 || hasWriteListeners(engine)) return undefined;
   const ws = transport.socket;
-  const sendFrame = ws?._sender?.sendFrame;
-  if (!ws || ws.readyState !== WS_OPEN || typeof sendFrame !== "function") return false;
-  if (hasWriteListeners(engine)) return false;
+  if (!ws || ws.readyState !== WS_OPEN || typeof ws._sender?.sendFrame !== "function") return undefined;
+  if (ws._extensions === undefined || ws._extensions["permessage-deflate"] !== undefined) return undefined;
+  return transport;
+}
+
+/**
+ * Writes ready frames to a transport `idleTransport` returned, corked until the end of the
+ * turn. False (nothing written) if the frames are binary and the client takes only text.
+ */
+export function writeFrames(transport: IdleTransport, frames: WireFrames): boolean {
+  if (frames.binary && !transport.supportsBinary) return false;
+  const ws = transport.socket!;
+  const sender = ws._sender!;
   corkForThisTurn(ws._socket);
-  sendFrame.call(ws._sender, [frames.bytes]);
+  sender.sendFrame!.call(sender, [frames.bytes]);
   return true;
 }
 
@@ -85,6 +83,59 @@ function hasWriteListeners(engine: EngineInternals): boolean {
     server.flush !== undefined ||
     server.drain !== undefined
   );
+}
+
+/**
+ * What is kept for the current turn of the event loop only: the sockets corked by direct
+ * writes, and the frames of the last encoded array (see `framesOf`).
+ */
+let corked: NetSocket[] = [];
+let lastEncoded: readonly unknown[] | undefined;
+let lastHead: unknown;
+let lastFrames: WireFrames | undefined;
+let turnEndScheduled = false;
+
+function endOfTurn(): void {
+  if (turnEndScheduled) return;
+  turnEndScheduled = true;
+  process.nextTick(endTurn);
+}
+
+function endTurn(): void {
+  turnEndScheduled = false;
+  lastEncoded = lastHead = lastFrames = undefined;
+  const sockets = corked;
+  corked = [];
+  for (const socket of sockets) socket.uncork();
+}
+
+/**
+ * Every write of this turn to one client leaves in one system call: the first direct write
+ * corks its socket, and they are all uncorked together once the turn's code has run. That
+ * is the batching engine.io gets from its write buffer, without its per-packet work, and it
+ * also gathers the acks of every event that arrived in one read.
+ */
+function corkForThisTurn(socket: NetSocket | undefined): void {
+  if (!socket || socket.writableCorked !== 0) return;
+  socket.cork();
+  corked.push(socket);
+  endOfTurn();
+}
+
+/**
+ * The frames of an encoded packet, built once per array: socket.io-adapter's Adapter (the
+ * base of the Redis, Redis Streams and cluster adapters) hands every recipient of a broadcast
+ * the same array, so its recipients share one framing as our own adapter's do. Kept for
+ * this turn only; the first part is compared too, so a reused and refilled array is framed anew.
+ */
+export function framesOf(encoded: readonly unknown[]): WireFrames | undefined {
+  if (encoded === lastEncoded && encoded[0] === lastHead) return lastFrames;
+  const frames = wireFrames(encoded);
+  lastEncoded = encoded;
+  lastHead = encoded[0];
+  lastFrames = frames;
+  endOfTurn();
+  return frames;
 }
 
 /**

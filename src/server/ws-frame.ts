@@ -1,28 +1,15 @@
-import { createRequire } from "node:module";
+/**
+ * WebSocket framing (RFC 6455 §5.2) of what the server sends: unmasked, unfragmented frames,
+ * header and payload in one buffer, so that one packet costs one allocation and one write.
+ */
 
-type FrameFn = (data: Buffer, options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean }) => Buffer[];
+const OPCODE_TEXT = 0x1;
+const OPCODE_BINARY = 0x2;
+const FIN = 0x80;
+/** Engine.IO's "message" packet type, the prefix of every text frame it sends. */
+const MESSAGE = 0x34;
 
-const OPCODE_TEXT = 1;
-const OPCODE_BINARY = 2;
-
-let frameFn: FrameFn | null | undefined;
-
-// The `ws` that engine.io itself uses (its dependency, not ours): a frame built by that
-// copy's Sender is one its transport can send as is.
-function loadFrame(): FrameFn | null {
-  if (frameFn !== undefined) return frameFn;
-  try {
-    const require = createRequire(import.meta.url);
-    const fromEngine = createRequire(require.resolve("engine.io"));
-    const ws = fromEngine("ws") as { Sender?: { frame?: FrameFn } };
-    frameFn = typeof ws.Sender?.frame === "function" ? ws.Sender.frame.bind(ws.Sender) : null;
-  } catch {
-    frameFn = null;
-  }
-  return frameFn;
-}
-
-/** Every encoded part of one broadcast, framed for WebSocket once, for all its recipients. */
+/** Every encoded part of one packet, framed for WebSocket once, for all its recipients. */
 export interface WireFrames {
   /** The frames back to back: one write per recipient. */
   readonly bytes: Buffer;
@@ -35,27 +22,53 @@ export interface WireFrames {
  * message of its own) into one buffer, as engine.io's websocket transport would frame them
  * one by one: text as "4" + string, binary as is. Undefined if a part is neither.
  */
-export function wireFrames(encoded: unknown[]): WireFrames | undefined {
-  const frame = loadFrame();
-  if (!frame) return undefined;
+export function wireFrames(encoded: readonly unknown[]): WireFrames | undefined {
+  if (encoded.length === 1 && typeof encoded[0] === "string") return { bytes: textFrame(encoded[0]), binary: false };
   const chunks: Buffer[] = [];
   let binary = false;
   for (const part of encoded) {
     if (typeof part === "string") {
-      chunks.push(...frame(Buffer.from("4" + part), frameOptions(OPCODE_TEXT)));
+      chunks.push(textFrame(part));
       continue;
     }
     const bytes = toBuffer(part);
     if (!bytes) return undefined;
     binary = true;
-    chunks.push(...frame(bytes, frameOptions(OPCODE_BINARY)));
+    const head = Buffer.allocUnsafe(headerLength(bytes.length));
+    writeHeader(head, OPCODE_BINARY, bytes.length);
+    chunks.push(head, bytes);
   }
-  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), binary };
+  return { bytes: Buffer.concat(chunks), binary };
 }
 
-// readOnly false: the data is never masked (server frames), so it is not copied either.
-function frameOptions(opcode: number) {
-  return { readOnly: false, mask: false, rsv1: false, opcode, fin: true };
+/** One text frame carrying the Engine.IO message "4" + `text`. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text) + 1;
+  const offset = headerLength(length);
+  const frame = Buffer.allocUnsafe(offset + length);
+  writeHeader(frame, OPCODE_TEXT, length);
+  frame[offset] = MESSAGE;
+  frame.write(text, offset + 1);
+  return frame;
+}
+
+function headerLength(payload: number): number {
+  if (payload < 126) return 2;
+  return payload < 65536 ? 4 : 10;
+}
+
+function writeHeader(target: Buffer, opcode: number, payload: number): void {
+  target[0] = FIN | opcode;
+  if (payload < 126) {
+    target[1] = payload;
+  } else if (payload < 65536) {
+    target[1] = 126;
+    target.writeUInt16BE(payload, 2);
+  } else {
+    target[1] = 127;
+    target.writeUInt32BE(Math.floor(payload / 2 ** 32), 2);
+    target.writeUInt32BE(payload >>> 0, 6);
+  }
 }
 
 function toBuffer(part: unknown): Buffer | undefined {
