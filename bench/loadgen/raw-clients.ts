@@ -5,7 +5,7 @@
  */
 import type WebSocket from "ws";
 import { io as sioClient, type Socket as SioSocket } from "socket.io-client";
-import { ready, serve } from "../lib/rpc.js";
+import { cpuMsSince, ready, serve } from "../lib/rpc.js";
 import { connectRaw } from "./raw-client.js";
 import { Tally } from "./tally.js";
 
@@ -20,6 +20,8 @@ interface ConnectArgs {
 const tally = new Tally();
 const sockets: WebSocket[] = [];
 const pollers: SioSocket[] = [];
+/** CPU is counted from the last reset, so a scenario can tell whether this process bounds its rate. */
+let cpuSince = process.cpuUsage();
 
 async function connect(args: ConnectArgs): Promise<number> {
   let next = 0;
@@ -58,7 +60,11 @@ async function connectPolling(args: ConnectArgs): Promise<number> {
 serve({
   connect: (args: ConnectArgs) => connect(args),
   connectPolling: (args: ConnectArgs) => connectPolling(args),
-  reset: (track: boolean) => tally.reset(track === true),
+  reset: (track: boolean) => {
+    cpuSince = process.cpuUsage();
+    return tally.reset(track === true);
+  },
+  cpu: () => cpuMsSince(cpuSince),
   counts: () => ({ text: tally.text, binary: tally.binary }),
   latencies: () => tally.takeLatencies(),
   /** The slow consumer: stop reading from `count` sockets, so the server's writes back up. */

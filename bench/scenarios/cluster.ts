@@ -18,6 +18,10 @@ const METRICS: Metric[] = [
   { key: "rate", label: "deliveries per second", unit: "msg/s", better: "higher", target: 1.1 },
   { key: "p99", label: "p99 latency", unit: "ms", better: "lower" },
   { key: "p50", label: "median latency", unit: "ms", better: "lower" },
+  // Where the time goes, to tell whether the servers or the harness bound the rate.
+  { key: "emitterCpu", label: "emitting node CPU per delivery", unit: "µs", better: "lower" },
+  { key: "nodeCpu", label: "other nodes' CPU per delivery (each)", unit: "µs", better: "lower" },
+  { key: "loadgenCpu", label: "load generators' CPU per delivery", unit: "µs", better: "lower" },
 ];
 
 const NODES = 3;
@@ -49,12 +53,23 @@ export const cluster: Scenario = {
           }
           const total = perNode * NODES;
           await resetCounts(loadgens, true);
+          await Promise.all(nodes.map(({ server }) => server.call("cpuStart")));
           const t0 = performance.now();
           await nodes[0]!.server.call("broadcast", { audience: "all", count, kind: "stamp", batch: 5 }, 60_000);
           await waitForFrames(loadgens, { text: total * count, binary: 0 }, 60_000, "cluster broadcast");
           const wallMs = performance.now() - t0;
+          const [emitterMs, ...nodeMs] = await Promise.all(nodes.map(({ server }) => server.call<number>("cpuStop")));
+          const loadgenMs = (await Promise.all(loadgens.map((lg) => lg.call<number>("cpu")))).reduce((a, b) => a + b, 0);
           const latencies = (await Promise.all(loadgens.map((lg) => lg.call<number[]>("latencies")))).flat();
-          return { rate: (total * count) / (wallMs / 1000), p99: quantile(latencies, 0.99), p50: quantile(latencies, 0.5) };
+          const deliveries = total * count;
+          return {
+            rate: deliveries / (wallMs / 1000),
+            p99: quantile(latencies, 0.99),
+            p50: quantile(latencies, 0.5),
+            emitterCpu: (emitterMs! * 1000) / deliveries,
+            nodeCpu: (nodeMs.reduce((a, b) => a + b, 0) * 1000) / nodeMs.length / deliveries,
+            loadgenCpu: (loadgenMs * 1000) / deliveries,
+          };
         } finally {
           await Promise.all(loadgens.map((lg) => lg.call("close")));
           for (const { server } of nodes) await expectConnected(server, 0, "cluster (after closing the round's clients)");
