@@ -80,7 +80,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   sendBuffer: Outgoing[] = [];
 
   readonly #nsp: string;
-  readonly #opts: Partial<SocketOptions>;
+  readonly #ackTimeout: number | undefined;
   readonly #acks: AckStore;
   readonly #queue: RetryQueue | undefined;
   readonly #anyIn = new AnyListeners();
@@ -95,11 +95,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     super();
     this.io = io;
     this.#nsp = nsp;
-    this.#opts = { ...opts };
+    this.#ackTimeout = opts?.ackTimeout;
     this.auth = opts?.auth ?? {};
     this.#acks = new AckStore(io._later);
     if (opts?.retries !== undefined) {
-      this.#queue = new RetryQueue(this, (args, ack, compress) => this.#sendQueued(args, ack, compress), opts.retries, opts.ackTimeout, io._later);
+      this.#queue = new RetryQueue(this, (args, ack, compress) => this.#sendQueued(args, ack, compress), opts.retries, this.#ackTimeout, io._later);
     }
     if (io._autoConnect) this.open();
   }
@@ -163,7 +163,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const packet: Packet = { type: PacketType.EVENT, nsp: this.#nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
       const ack = all.pop() as Listener;
-      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#opts.ackTimeout);
+      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#ackTimeout);
       packet.id = this.#acks.add(ack, !!flags.fromQueue, timeout, this.#dropUnsent);
     }
     const compress = flags.compress !== false;
@@ -182,7 +182,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<AckValue<Last<EventParams<EmitEvents, Ev>>>> {
-    const withError = this.#flags.timeout !== undefined || this.#opts.ackTimeout !== undefined || this.#queue !== undefined;
+    const withError = this.#flags.timeout !== undefined || this.#ackTimeout !== undefined || this.#queue !== undefined;
     return new Promise((resolve, reject) => {
       (this.emit as Listener)(ev, ...args, (a: any, b: any): void => {
         if (!withError) resolve(a);
