@@ -8,6 +8,7 @@ import { afterEach, describe, it } from "node:test";
 import type { Socket as EngineSocket } from "engine.io";
 import type { AdapterConstructor, Socket } from "../../src/server/index.js";
 import { idleTransport } from "../../src/server/direct-write.js";
+import { RawEngineClient } from "../support/raw-engine.js";
 import { clientsUnderTest, collect, connected, once, startServer, type ClientOptions, type ClientSocket, type TestServer } from "../support/server-harness.js";
 
 const require = createRequire(import.meta.url);
@@ -148,6 +149,37 @@ for (const client of await clientsUnderTest()) {
     });
   });
 }
+
+describe("server: a client that stops reading its own emits", { timeout: 30_000 }, () => {
+  let s: TestServer;
+  let raw: RawEngineClient | undefined;
+  afterEach(async () => {
+    raw?.close();
+    await s?.close();
+  });
+
+  it('is disconnected with "write buffer full" once direct writes pass maxBufferedBytes', async () => {
+    const [client] = await clientsUnderTest();
+    s = await startServer(client!, { maxBufferedBytes: 1024 * 1024 });
+    const joined = once<[Socket]>(s.io, "connection");
+    raw = await RawEngineClient.connect(s.port);
+    await raw.join();
+    const [socket] = await joined;
+    const writes = engineWrites(socket);
+    const reason = once<[string]>(socket, "disconnect");
+    let stopped = false;
+    void reason.then(() => (stopped = true));
+    raw.pause();
+    const payload = "y".repeat(16 * 1024);
+    // 128 KiB a turn; up to 1 GiB as a safety net (loopback kernel buffers take a few MiB first).
+    for (let sent = 0; !stopped && sent < 65_536; ) {
+      for (let i = 0; i < 8; i++, sent++) socket.emit("m", payload);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal((await reason)[0], "write buffer full");
+    assert.equal(writes.count, 0, "every emit went straight to the WebSocket, and was counted against the cap");
+  });
+});
 
 describe("server: the direct write steps aside when internals are not what it expects", () => {
   function fakeConn(): Record<string, any> {
