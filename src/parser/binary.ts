@@ -32,6 +32,33 @@ export function hasBinary(value: unknown): boolean {
   return found.length > 0;
 }
 
+/**
+ * A cheap first look before {@link deconstruct}: true when `value` is plain JSON data all the
+ * way down (primitives, arrays, objects whose prototype is Object.prototype or null and that
+ * have no `toJSON`), so it holds no binary and JSON.stringify would see it as it is. It only
+ * reads: no copy, no placeholder bookkeeping, no extra arguments. Anything else (a binary, a
+ * Date, a class instance) answers false and takes the full walk, which decides.
+ * for-in without an own-key check: an inherited enumerable key can only make it answer false
+ * or look at more plain data, never hide a binary from an own key.
+ */
+export function isPlainData(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || toJSONOf(value) !== undefined) return false;
+  for (const k in value) {
+    const child: unknown = (value as Record<string, unknown>)[k];
+    if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
+  }
+  return true;
+}
+
 export interface Placeholder {
   _placeholder: true;
   num: number;

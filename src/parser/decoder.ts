@@ -100,51 +100,62 @@ function decodeString(str: string, limits: Limits): Packet {
   const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
   const rule: TypeRule | undefined = RULES[type as PacketType];
   if (rule === undefined) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
-  const packet: Packet = { type, nsp: "/" };
-  let i = rule.binary ? readAttachmentCount(str, packet, limits.maxAttachments) : 1;
-  if (str.charCodeAt(i) === 47 /* / */) i = readNamespace(str, i, packet);
-  i = readAckId(str, i, packet);
-  if (!isAckIdAllowed(rule, packet.id)) {
-    throw parserError("INVALID_ACK_ID", PacketType[type] + (packet.id === undefined ? " needs one" : " cannot carry one"));
+  const attachments = rule.binary ? readAttachmentCount(str, limits.maxAttachments) : undefined;
+  // The count was checked to be digits then '-': the first dash ends it.
+  let i = attachments === undefined ? 1 : str.indexOf("-") + 1;
+  let nsp = "/";
+  if (str.charCodeAt(i) === 47 /* / */) {
+    // A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
+    const comma = str.indexOf(",", i);
+    nsp = str.slice(i, comma === -1 ? str.length : comma);
+    i = comma === -1 ? str.length : comma + 1;
   }
-  const data = i < str.length ? parseJSON(str.slice(i), limits) : undefined;
+  const idEnd = ackIdEnd(str, i);
+  const id = idEnd === i ? undefined : readAckId(str, i, idEnd);
+  if (!isAckIdAllowed(rule, id)) {
+    throw parserError("INVALID_ACK_ID", PacketType[type] + (id === undefined ? " needs one" : " cannot carry one"));
+  }
+  const data = idEnd < str.length ? parseJSON(str.slice(idEnd), limits) : undefined;
   if (!rule.payload(data)) throw parserError("INVALID_PAYLOAD", PacketType[type]);
-  if (data !== undefined) packet.data = data;
+  const packet = packetOf(type, nsp, id, data);
+  if (attachments !== undefined) packet.attachments = attachments;
   return packet;
 }
 
-/** Reads `<count>-` into `packet.attachments`; returns the index after the dash. */
-function readAttachmentCount(str: string, packet: Packet, max: number): number {
+/**
+ * The packet in one literal per shape: every field in-object from the start, instead of
+ * growing `{type, nsp}` field by field (a map transition and a property store each).
+ */
+function packetOf(type: PacketType, nsp: string, id: number | undefined, data: unknown): Packet {
+  if (id === undefined) return data === undefined ? { type, nsp } : { type, nsp, data };
+  return data === undefined ? { type, nsp, id } : { type, nsp, id, data };
+}
+
+/** Reads the `<count>` of `<count>-`, with its dash checked. */
+function readAttachmentCount(str: string, max: number): number {
   let end = 1;
   while (end <= MAX_COUNT_DIGITS && isDigit(str.charCodeAt(end))) end++;
   const count = Number(str.slice(1, end));
   if (end === 1 || str.charCodeAt(end) !== 45 /* - */ || count < 1) throw parserError("ILLEGAL_ATTACHMENTS");
   if (count > max) throw parserError("TOO_MANY_ATTACHMENTS", count + " > " + max);
-  packet.attachments = count;
-  return end + 1;
+  return count;
 }
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-// A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
-function readNamespace(str: string, i: number, packet: Packet): number {
-  const comma = str.indexOf(",", i);
-  const end = comma === -1 ? str.length : comma;
-  packet.nsp = str.slice(i, end);
-  return comma === -1 ? end : end + 1;
+function ackIdEnd(str: string, i: number): number {
+  while (isDigit(str.charCodeAt(i))) i++;
+  return i;
 }
 
 // Digits read arithmetically: no substring, no Number() for the id of every ack.
-function readAckId(str: string, i: number, packet: Packet): number {
-  let id = 0;
-  let end = i;
-  for (let c = str.charCodeAt(end); isDigit(c); c = str.charCodeAt(++end)) id = id * 10 + (c - 48);
-  if (end === i) return i;
+function readAckId(str: string, i: number, end: number): number {
   if (end - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
-  packet.id = id;
-  return end;
+  let id = 0;
+  for (; i < end; i++) id = id * 10 + (str.charCodeAt(i) - 48);
+  return id;
 }
 
 function parseJSON(json: string, { reviver, maxDepth }: Limits): unknown {

@@ -47,6 +47,30 @@ const rows: Array<{ name: string; packet: Packet; wire: string; attachments?: un
     wire: '51-["d","1970-01-01T00:00:00.000Z",{"bin":{"_placeholder":true,"num":0}}]',
     attachments: [Buffer.from([7])],
   },
+  // The plain-data look-ahead must hand every one of these to the full walk.
+  {
+    name: "binary in a null-prototype object",
+    packet: { type: PacketType.EVENT, nsp: "/", data: ["n", Object.assign(Object.create(null) as object, { b: Buffer.from([3]) })] },
+    wire: '51-["n",{"b":{"_placeholder":true,"num":0}}]',
+    attachments: [Buffer.from([3])],
+  },
+  {
+    name: "binary in a class instance",
+    packet: { type: PacketType.EVENT, nsp: "/", data: ["c", new (class Box { b = new Uint8Array([4]) })()] },
+    wire: '51-["c",{"b":{"_placeholder":true,"num":0}}]',
+    attachments: [new Uint8Array([4])],
+  },
+  {
+    name: "binary deep in plain data, after plain siblings",
+    packet: { type: PacketType.ACK, nsp: "/", id: 1, data: [{ a: 1, b: [{}, [], { c: [null, { d: Buffer.from([5]) }] }] }] },
+    wire: '61-1[{"a":1,"b":[{},[],{"c":[null,{"d":{"_placeholder":true,"num":0}}]}]}]',
+    attachments: [Buffer.from([5])],
+  },
+  {
+    name: "a plain object with its own toJSON",
+    packet: { type: PacketType.EVENT, nsp: "/", data: ["t", { x: 1, toJSON: () => "swapped" }] },
+    wire: '2["t","swapped"]',
+  },
 ];
 
 describe("Encoder", () => {
@@ -63,6 +87,19 @@ describe("Encoder", () => {
     const packet: Packet = { type: PacketType.EVENT, nsp: "/", data: ["a", { buf }] };
     encoder.encode(packet);
     assert.deepEqual(packet, { type: PacketType.EVENT, nsp: "/", data: ["a", { buf }] });
+  });
+
+  test("an enumerable key inherited from a polluted Object.prototype neither hides nor adds a binary", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = Buffer.from([9]);
+    try {
+      assert.deepEqual(encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["p", { a: 1 }] }), ['2["p",{"a":1}]']);
+      const [head, bin] = encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["p", { a: Buffer.from([1]) }] });
+      assert.equal(head, '51-["p",{"a":{"_placeholder":true,"num":0}}]');
+      assert.deepEqual(bin, Buffer.from([1]));
+    } finally {
+      delete proto.polluted;
+    }
   });
 
   test("passes attachments through by reference, in placeholder order", () => {
