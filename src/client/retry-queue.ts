@@ -1,4 +1,4 @@
-import { clientError, isClientError } from "./errors.js";
+import { clientError, type ClientError } from "./errors.js";
 import type { Later } from "./timers.js";
 
 type Ack = (err: Error | null, ...args: unknown[]) => void;
@@ -61,10 +61,11 @@ export class RetryQueue {
     this.#send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
   }
 
+  // `err` is null (answered) or the ack store's ClientError: the send's acks are error-first.
   #onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.inFlight = false;
     if (entry !== this.#queue[0]) return;
-    if (err && isClientError(err) && err.code === "ACK_DISCONNECTED") return; // resent on reconnect
+    if ((err as ClientError | null)?.code === "ACK_DISCONNECTED") return; // resent on reconnect
     this.#finish(entry, err, res);
   }
 
@@ -93,10 +94,7 @@ export class RetryQueue {
     this.#queue.shift();
     // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
     entry.inFlight = true;
-    if (entry.ack) {
-      if (err) entry.ack(err);
-      else entry.ack(null, ...res);
-    }
+    entry.ack?.(err, ...res); // an error comes alone: `res` is then empty
     this.drain();
   }
 
