@@ -13,21 +13,22 @@ export type ParserErrorCode =
   | "UNEXPECTED_BINARY"
   | "INVALID_PACKET";
 
+/** The codes the JSON codec itself throws; the msgpack codec brings its own messages for the rest. */
+type JSONCodecErrorCode = Exclude<ParserErrorCode, "INVALID_NAMESPACE" | "INVALID_PACKET">;
+
 // Each message once, keyed by its code; the throw sites add only the detail that varies
 // (a packet type, a count). Kept short: they ship in every browser bundle.
-const MESSAGES: Record<ParserErrorCode, string> = {
+const MESSAGES: Record<JSONCodecErrorCode, string> = {
   UNKNOWN_INPUT: "expected a string or binary data",
   UNKNOWN_PACKET_TYPE: "unknown packet type",
   ILLEGAL_ATTACHMENTS: "illegal attachment count",
   TOO_MANY_ATTACHMENTS: "too many attachments",
-  INVALID_NAMESPACE: "invalid namespace",
   INVALID_ACK_ID: "invalid ack id",
   INVALID_JSON: "invalid JSON",
   INVALID_PAYLOAD: "invalid payload",
   INVALID_PLACEHOLDER: "invalid binary placeholder",
   UNEXPECTED_STRING: "text packet while attachments were due",
   UNEXPECTED_BINARY: "binary data without a binary packet",
-  INVALID_PACKET: "invalid packet",
 };
 
 /** An input the codec refuses. The caller closes the connection it came from. */
@@ -44,7 +45,7 @@ export class ParserError extends Error {
 }
 
 /** The codec's error factory: the code's message, then `detail` if any. */
-export function parserError(code: ParserErrorCode, detail?: string | number, cause?: unknown): ParserError {
+export function parserError(code: JSONCodecErrorCode, detail?: string | number, cause?: unknown): ParserError {
   const message = detail === undefined ? MESSAGES[code] : MESSAGES[code] + ": " + detail;
   return new ParserError(code, message, cause === undefined ? undefined : { cause });
 }
