@@ -3,7 +3,7 @@ import { isBinary, reconstruct } from "./binary.js";
 import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
 import { PacketType, type JSONTransform, type Packet } from "./packet.js";
-import { isAckIdAllowed, RULES, type TypeRule } from "./rules.js";
+import { isAckIdAllowed, RULES } from "./rules.js";
 
 export interface DecoderOptions {
   /** Passed to `JSON.parse` for every payload. */
@@ -61,7 +61,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
   /** Feeds one engine.io message: a packet string, or one binary attachment. */
   add(chunk: unknown): void {
     if (typeof chunk === "string") {
-      if (this.#pending) throw parserError("UNEXPECTED_STRING");
+      if (this.#pending) throw parserError("UNEXPECTED_STRING", "attachments due");
       const packet = decodeString(chunk, this.#limits);
       if (packet.attachments === undefined) emitDecoded(this, packet);
       else this.#pending = { packet, attachments: [] };
@@ -98,9 +98,9 @@ function emitDecoded(decoder: Decoder, packet: Packet): void {
 
 function decodeString(str: string, limits: Limits): Packet {
   const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
-  const rule: TypeRule | undefined = RULES[type as PacketType];
+  const rule = RULES[type];
   if (rule === undefined) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
-  const attachments = rule.binary ? readAttachmentCount(str, limits.maxAttachments) : undefined;
+  const attachments = type >= PacketType.BINARY_EVENT ? readAttachmentCount(str, limits.maxAttachments) : undefined;
   // The count was checked to be digits then '-': the first dash ends it.
   let i = attachments === undefined ? 1 : str.indexOf("-") + 1;
   let nsp = "/";

@@ -13,41 +13,29 @@ export type ParserErrorCode =
   | "UNEXPECTED_BINARY"
   | "INVALID_PACKET";
 
-/** The codes the JSON codec itself throws; the msgpack codec brings its own messages for the rest. */
-type JSONCodecErrorCode = Exclude<ParserErrorCode, "INVALID_NAMESPACE" | "INVALID_PACKET">;
-
-// Each message once, keyed by its code; the throw sites add only the detail that varies
-// (a packet type, a count). Kept short: they ship in every browser bundle.
-const MESSAGES: Record<JSONCodecErrorCode, string> = {
-  UNKNOWN_INPUT: "expected a string or binary data",
-  UNKNOWN_PACKET_TYPE: "unknown packet type",
-  ILLEGAL_ATTACHMENTS: "illegal attachment count",
-  TOO_MANY_ATTACHMENTS: "too many attachments",
-  INVALID_ACK_ID: "invalid ack id",
-  INVALID_JSON: "invalid JSON",
-  INVALID_PAYLOAD: "invalid payload",
-  INVALID_PLACEHOLDER: "invalid binary placeholder",
-  UNEXPECTED_STRING: "text packet while attachments were due",
-  UNEXPECTED_BINARY: "binary data without a binary packet",
-};
-
 /** An input the codec refuses. The caller closes the connection it came from. */
 export class ParserError extends Error {
   override readonly name = "ParserError";
   readonly code: ParserErrorCode;
 
-  // The message is the caller's, not looked up here: the msgpack codec throws ParserErrors
-  // with its own words and its bundle should not carry this table.
+  // The message is the caller's: the msgpack codec throws ParserErrors with its own words.
   constructor(code: ParserErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
 }
 
-/** The codec's error factory: the code's message, then `detail` if any. */
+/** The codes the JSON codec itself throws; the msgpack codec brings its own messages for the rest. */
+type JSONCodecErrorCode = Exclude<ParserErrorCode, "INVALID_NAMESPACE" | "INVALID_PACKET">;
+
+/**
+ * The codec's error factory: the code in words ("INVALID_ACK_ID" gives "invalid ack id"),
+ * then `detail` if any. Words made from the code rather than a table of messages: the
+ * codes already read as messages, and a table would ship in every browser bundle.
+ */
 export function parserError(code: JSONCodecErrorCode, detail?: string | number, cause?: unknown): ParserError {
-  const message = detail === undefined ? MESSAGES[code] : MESSAGES[code] + ": " + detail;
-  return new ParserError(code, message, cause === undefined ? undefined : { cause });
+  const words = code.toLowerCase().replace(/_/g, " ");
+  return new ParserError(code, detail === undefined ? words : words + ": " + detail, cause === undefined ? undefined : { cause });
 }
 
 export function isParserError(value: unknown): value is ParserError {

@@ -1,10 +1,8 @@
 // The one validation table: what each packet type may carry. The decoder and
 // isPacketValid both read it, so the two can never disagree.
-import { PacketType, RESERVED_EVENTS, type Packet } from "./packet.js";
+import { RESERVED_EVENTS, type Packet } from "./packet.js";
 
 export interface TypeRule {
-  /** The header carries an attachment count (`51-`). */
-  readonly binary: boolean;
   readonly ackId: "never" | "optional" | "required";
   /** Checks the decoded JSON payload; `undefined` stands for no payload at all. */
   readonly payload: (data: unknown) => boolean;
@@ -19,28 +17,24 @@ export function isEventName(name: unknown): boolean {
   return typeof name === "number" || (typeof name === "string" && !RESERVED_EVENTS.has(name));
 }
 
-function isEvent(data: unknown): boolean {
-  return Array.isArray(data) && data.length > 0 && isEventName(data[0]);
-}
-
 // EVENT: a non-empty array that starts with an event name that is not reserved.
-const EVENT_RULE = { ackId: "optional", payload: isEvent } as const;
+const EVENT_RULE: TypeRule = { ackId: "optional", payload: (d) => Array.isArray(d) && d.length > 0 && isEventName(d[0]) };
 // ACK: an array of arguments.
-const ACK_RULE = { ackId: "required", payload: Array.isArray } as const;
+const ACK_RULE: TypeRule = { ackId: "required", payload: Array.isArray };
 
-export const RULES: Readonly<Record<PacketType, TypeRule>> = {
-  [PacketType.CONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined || isPlainObject(d) },
-  [PacketType.DISCONNECT]: { binary: false, ackId: "never", payload: (d) => d === undefined },
-  [PacketType.EVENT]: { binary: false, ...EVENT_RULE },
-  [PacketType.ACK]: { binary: false, ...ACK_RULE },
-  [PacketType.CONNECT_ERROR]: { binary: false, ackId: "never", payload: (d) => typeof d === "string" || isPlainObject(d) },
-  [PacketType.BINARY_EVENT]: { binary: true, ...EVENT_RULE },
-  [PacketType.BINARY_ACK]: { binary: true, ...ACK_RULE },
-};
-
-export function ruleOf(type: unknown): TypeRule | undefined {
-  return typeof type === "number" ? RULES[type as PacketType] : undefined;
-}
+/**
+ * The rule of each PacketType, at its index. BINARY_EVENT and BINARY_ACK follow the rules of
+ * EVENT and ACK; their header also carries an attachment count (`51-`).
+ */
+export const RULES: ReadonlyArray<TypeRule | undefined> = [
+  /* CONNECT */ { ackId: "never", payload: (d) => d === undefined || isPlainObject(d) },
+  /* DISCONNECT */ { ackId: "never", payload: (d) => d === undefined },
+  /* EVENT */ EVENT_RULE,
+  /* ACK */ ACK_RULE,
+  /* CONNECT_ERROR */ { ackId: "never", payload: (d) => typeof d === "string" || isPlainObject(d) },
+  /* BINARY_EVENT */ EVENT_RULE,
+  /* BINARY_ACK */ ACK_RULE,
+];
 
 /** Whether `id` is allowed for this rule; ack ids are non-negative safe integers. */
 export function isAckIdAllowed(rule: TypeRule, id: unknown): boolean {
@@ -50,7 +44,7 @@ export function isAckIdAllowed(rule: TypeRule, id: unknown): boolean {
 
 /** Whether a packet, decoded here or built by hand, is one the protocol allows. */
 export function isPacketValid(packet: Packet): boolean {
-  const rule = ruleOf(packet?.type);
+  const rule = typeof packet?.type === "number" ? RULES[packet.type] : undefined;
   return (
     rule !== undefined &&
     typeof packet.nsp === "string" &&
