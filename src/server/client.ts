@@ -28,8 +28,13 @@ export class Client {
   readonly id: string;
   private readonly server: Server<any, any, any, any>;
   private readonly decoder: ParserDecoder;
-  /** The connected socket of each joined namespace. */
-  private readonly nsps = new Map<string, Socket>();
+  /**
+   * The connected socket of each joined namespace: nearly every connection joins one, so the
+   * first lives in a field and a Map (~180 B) exists only beside it. `first` is always older
+   * than what `others` holds (it is filled only when both are empty), so the join order stays.
+   */
+  private first: Socket | undefined;
+  private others: Map<string, Socket> | undefined;
   /** Namespaces whose join is under way (middlewares, dynamic namespace checks). */
   private joining: Set<string> | undefined;
   /** Set when a CONNECT came for a namespace still joining: the connection closes once it is decided. */
@@ -55,7 +60,7 @@ export class Client {
   private setup(): void {
     this.decoder.on("decoded", (packet) => this.ondecoded(packet));
     this.conn.on("data", (data: unknown) => this.ondata(data));
-    this.conn.on("error", (err: Error) => debug("engine error on %s: %s", this.id, err.message));
+    this.conn.on("error", onEngineError);
     this.conn.on("close", (reason: string, description?: unknown) => this.onclose(reason as DisconnectReason, description));
     if (this.conn.protocol === 3) {
       // Engine.IO v3 clients (socket.io-client 2.x) join "/" without sending CONNECT.
@@ -65,7 +70,7 @@ export class Client {
     const timeout = this.server._connectTimeout;
     this.connectTimer = setTimeout(() => {
       this.connectTimer = undefined;
-      if (this.nsps.size === 0) {
+      if (this.first === undefined && this.others === undefined) {
         debug("no namespace joined after %dms, closing %s", timeout, this.id);
         this.close();
       }
@@ -85,7 +90,7 @@ export class Client {
 
   private ondecoded(packet: Packet): void {
     const { nsp, auth } = this.parseNamespace(packet);
-    const socket = this.nsps.get(nsp);
+    const socket = this.socketOf(nsp);
     if (!socket && packet.type === PacketType.CONNECT && !this.joining?.has(nsp)) {
       this.connect(nsp, auth);
     } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
@@ -141,7 +146,7 @@ export class Client {
     const nsp: Namespace = this.server.of(name);
     nsp
       ._add(this, auth, (socket) => {
-        this.nsps.set(nsp.name, socket);
+        this.addSocket(socket);
         this.clearConnectTimer();
       })
       .catch((err: unknown) => {
@@ -154,8 +159,34 @@ export class Client {
 
   /** Forgets a socket that left its namespace. */
   _remove(socket: Socket): void {
-    if (this.nsps.get(socket.nsp.name) !== socket) return;
-    this.nsps.delete(socket.nsp.name);
+    if (this.first === socket) {
+      this.first = undefined;
+    } else if (this.others?.get(socket.nsp.name) === socket) {
+      this.others.delete(socket.nsp.name);
+    } else {
+      return;
+    }
+    if (this.first === undefined && this.others?.size === 0) this.others = undefined;
+  }
+
+  private socketOf(name: string): Socket | undefined {
+    return this.first?.nsp.name === name ? this.first : this.others?.get(name);
+  }
+
+  private addSocket(socket: Socket): void {
+    const name = socket.nsp.name;
+    if (this.first?.nsp.name === name || (this.first === undefined && this.others === undefined)) {
+      this.first = socket;
+    } else {
+      (this.others ??= new Map()).set(name, socket);
+    }
+  }
+
+  /** A copy in join order, safe to iterate while sockets remove themselves. */
+  private sockets(): Socket[] {
+    const all = this.first ? [this.first] : [];
+    if (this.others) for (const socket of this.others.values()) all.push(socket);
+    return all;
   }
 
   /** Encodes (unless already encoded) and writes one packet. */
@@ -206,7 +237,7 @@ export class Client {
 
   /** Disconnects every socket of this connection, then closes it. */
   _disconnect(): void {
-    for (const socket of [...this.nsps.values()]) socket.disconnect();
+    for (const socket of this.sockets()) socket.disconnect();
     this.close();
   }
 
@@ -233,8 +264,9 @@ export class Client {
     this.clearConnectTimer();
     this.releaseClosingTransport();
     this.decoder.destroy();
-    for (const socket of [...this.nsps.values()]) socket._onclose(reason, description);
-    this.nsps.clear();
+    for (const socket of this.sockets()) socket._onclose(reason, description);
+    this.first = undefined;
+    this.others = undefined;
   }
 
   /**
@@ -256,6 +288,11 @@ export class Client {
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
   }
+}
+
+/** Engine errors are logged only; one function for every connection, not a closure each. */
+function onEngineError(this: EngineSocket, err: Error): void {
+  debug("engine error on %s: %s", (this as unknown as { id: string }).id, err.message);
 }
 
 /** The bytes (UTF-16 units for text, close enough) of encoded packets. */

@@ -17,6 +17,15 @@ export abstract class StrictEventEmitter<
   EmitEvents extends EventsMap,
   ReservedEvents extends EventsMap = {},
 > extends EventEmitter {
+  constructor() {
+    super();
+    // EventEmitter starts every instance with an empty listener table (~100 B with its shape),
+    // and creates one itself on the first `on()` when there is none; every reader of the table
+    // (emit, listenerCount, eventNames, removeListener...) accepts `undefined`. Idle sockets
+    // with no listener of their own are most sockets of a large server.
+    (this as unknown as { _events: object | undefined })._events = undefined;
+  }
+
   override on<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
