@@ -1,11 +1,13 @@
 /**
  * A load-generator process holding many raw connections (see raw-client.ts) plus, for the
- * connect storm, socket.io-client connections that start on polling and upgrade. The same
+ * connect storm, bare-TCP ones (net-client.ts) and socket.io-client connections that start on
+ * polling and upgrade. The same
  * clients drive every server implementation, so only the server differs between rows.
  */
 import type WebSocket from "ws";
 import { io as sioClient, type Socket as SioSocket } from "socket.io-client";
 import { cpuMsSince, ready, serve } from "../lib/rpc.js";
+import { connectNet, type NetClient } from "./net-client.js";
 import { connectRaw } from "./raw-client.js";
 import { Tally } from "./tally.js";
 
@@ -19,6 +21,7 @@ interface ConnectArgs {
 
 const tally = new Tally();
 const sockets: WebSocket[] = [];
+const netClients: NetClient[] = [];
 const pollers: SioSocket[] = [];
 /** CPU is counted from the last reset, so a scenario can tell whether this process bounds its rate. */
 let cpuSince = process.cpuUsage();
@@ -33,6 +36,19 @@ async function connect(args: ConnectArgs): Promise<number> {
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
   return sockets.length;
+}
+
+/** Like `connect`, on bare TCP sockets (see net-client.ts); resolves with how many completed the Socket.IO connect. */
+async function connectBare(args: ConnectArgs): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < args.count) {
+      next++;
+      netClients.push(await connectNet(args.port, tally, args.timeoutMs));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
+  return netClients.filter((c) => c.connected).length;
 }
 
 /** socket.io-client on polling first, resolved once each has upgraded to WebSocket. */
@@ -59,6 +75,7 @@ async function connectPolling(args: ConnectArgs): Promise<number> {
 
 serve({
   connect: (args: ConnectArgs) => connect(args),
+  connectNet: (args: ConnectArgs) => connectBare(args),
   connectPolling: (args: ConnectArgs) => connectPolling(args),
   reset: (track: boolean) => {
     cpuSince = process.cpuUsage();
@@ -74,6 +91,7 @@ serve({
   },
   close: () => {
     for (const ws of sockets.splice(0)) ws.terminate();
+    for (const c of netClients.splice(0)) c.terminate();
     for (const s of pollers.splice(0)) s.disconnect();
     return null;
   },
