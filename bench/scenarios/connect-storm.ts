@@ -80,12 +80,14 @@ export const connectStorm: Scenario = {
       });
       return {
         scenario: "connect-storm",
-        description: `${wsCount} raw WebSocket connections (2 load generators, 50 in flight each), then ${pollCount} socket.io-client polling→websocket`,
+        description: `${wsCount} bare-TCP WebSocket connections (2 load generators, 50 in flight each), then ${pollCount} socket.io-client polling→websocket`,
         metrics: METRICS,
         rows,
         baseline: "socket.io",
         subject: "rtio",
-        notes: ["connect-storm: the polling clients are socket.io-client for every row, so only the server differs"],
+        notes: [
+          "connect-storm: the WebSocket clients are a bare-TCP client (no ws library) and the polling clients socket.io-client, the same for every row, so only the server differs",
+        ],
       };
     } finally {
       await shutdown([...loadgens, ...[...servers.values()].map((s) => s.server)]);
