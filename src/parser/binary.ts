@@ -102,16 +102,11 @@ export function deconstruct(value: unknown, out: unknown[], first: number, key: 
     if (!hasOwn.call(value, k)) continue;
     const child = (value as Record<string, unknown>)[k];
     const next = deconstruct(child, out, first, k);
-    if (next !== child) copy ??= ownCopy(value as Record<string, unknown>);
+    // A spread copies `__proto__` as an own key too, where `copy.__proto__ = x` would not.
+    if (next !== child) copy ??= { ...value };
     if (copy) defineValue(copy, k, next);
   }
   return copy ?? value;
-}
-
-function ownCopy(value: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const k in value) if (hasOwn.call(value, k)) defineValue(copy, k, value[k]);
-  return copy;
 }
 
 /**
@@ -149,9 +144,10 @@ function attachmentAt(num: unknown, attachments: readonly unknown[]): unknown {
 }
 
 // `record.__proto__ = x` would replace the prototype instead of setting a key: define it.
+// Every caller's record already has `key` as an own data property, so only the value changes.
 function defineValue(record: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") {
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(record, key, { value });
   } else {
     record[key] = value;
   }

@@ -72,7 +72,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
       this.#pending = null;
       emitDecoded(this, assemble(pending));
     } else {
-      throw parserError("UNKNOWN_INPUT", describe(chunk));
+      throw parserError("UNKNOWN_INPUT", chunk === null ? "null" : typeof chunk);
     }
   }
 
@@ -110,8 +110,9 @@ function decodeString(str: string, limits: Limits): Packet {
     nsp = str.slice(i, comma === -1 ? str.length : comma);
     i = comma === -1 ? str.length : comma + 1;
   }
-  const idEnd = ackIdEnd(str, i);
-  const id = idEnd === i ? undefined : readAckId(str, i, idEnd);
+  const idEnd = digitsEnd(str, i);
+  if (idEnd - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
+  const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
   if (!isAckIdAllowed(rule, id)) {
     throw parserError("INVALID_ACK_ID", PacketType[type] + (id === undefined ? " needs one" : " cannot carry one"));
   }
@@ -133,29 +134,24 @@ function packetOf(type: PacketType, nsp: string, id: number | undefined, data: u
 
 /** Reads the `<count>` of `<count>-`, with its dash checked. */
 function readAttachmentCount(str: string, max: number): number {
-  let end = 1;
-  while (end <= MAX_COUNT_DIGITS && isDigit(str.charCodeAt(end))) end++;
-  const count = Number(str.slice(1, end));
-  if (end === 1 || str.charCodeAt(end) !== 45 /* - */ || count < 1) throw parserError("ILLEGAL_ATTACHMENTS");
+  const end = digitsEnd(str, 1);
+  const count = readDigits(str, 1, end);
+  // No digits read as 0, which is no count either.
+  if (end - 1 > MAX_COUNT_DIGITS || str.charCodeAt(end) !== 45 /* - */ || count < 1) throw parserError("ILLEGAL_ATTACHMENTS");
   if (count > max) throw parserError("TOO_MANY_ATTACHMENTS", count + " > " + max);
   return count;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function ackIdEnd(str: string, i: number): number {
-  while (isDigit(str.charCodeAt(i))) i++;
+function digitsEnd(str: string, i: number): number {
+  for (let c = str.charCodeAt(i); c >= 48 && c <= 57; c = str.charCodeAt(++i));
   return i;
 }
 
 // Digits read arithmetically: no substring, no Number() for the id of every ack.
-function readAckId(str: string, i: number, end: number): number {
-  if (end - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
-  let id = 0;
-  for (; i < end; i++) id = id * 10 + (str.charCodeAt(i) - 48);
-  return id;
+function readDigits(str: string, i: number, end: number): number {
+  let n = 0;
+  for (; i < end; i++) n = n * 10 + (str.charCodeAt(i) - 48);
+  return n;
 }
 
 function parseJSON(json: string, { reviver, maxDepth }: Limits): unknown {
@@ -183,15 +179,9 @@ function assemble({ packet, attachments }: PendingBinary): Packet {
   }
   // A new object rather than `delete packet.attachments`, which would leave the packet in
   // V8's slow dictionary mode for everything downstream.
-  const type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
-  const whole: Packet = { type, nsp: packet.nsp };
+  // BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3.
+  const whole: Packet = { type: packet.type - 3, nsp: packet.nsp };
   if (packet.id !== undefined) whole.id = packet.id;
   whole.data = data;
   return whole;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return Object.prototype.toString.call(value).slice(8, -1);
-  return typeof value;
 }

@@ -1,12 +1,10 @@
 import { deconstruct, isPlainData, type Attachment } from "./binary.js";
 import { parserError } from "./errors.js";
+import { RULES } from "./rules.js";
 import { PacketType, type JSONTransform, type Packet } from "./packet.js";
 
 /** What one packet becomes on the wire: a string header, then its binary attachments. */
 export type EncodedPacket = Array<string | Attachment>;
-
-// The digit that opens each packet type; an array load is cheaper than String(type).
-const TYPE_DIGITS = ["0", "1", "2", "3", "4", "5", "6"];
 
 /**
  * Turns packets into engine.io messages. Pure: it keeps no state between packets and never
@@ -22,7 +20,7 @@ export class Encoder {
 
   encode(packet: Packet): EncodedPacket {
     let type = packet.type;
-    if (TYPE_DIGITS[type] === undefined) {
+    if (RULES[type] === undefined) {
       throw parserError("UNKNOWN_PACKET_TYPE", String(type));
     }
     let data: unknown = packet.data;
@@ -35,7 +33,7 @@ export class Encoder {
       const binary = type >= PacketType.BINARY_EVENT ? type : type + 3;
       type = out.length > 1 ? binary : binary - 3;
     }
-    let head = TYPE_DIGITS[type]!;
+    let head = "" + type;
     if (out.length > 1) head += out.length - 1 + "-";
     const nsp = packet.nsp;
     if (nsp && nsp !== "/") head += nsp + ",";

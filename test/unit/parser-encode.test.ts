@@ -67,6 +67,18 @@ const rows: Array<{ name: string; packet: Packet; wire: string; attachments?: un
     attachments: [Buffer.from([5])],
   },
   {
+    name: "an own __proto__ key beside a binary stays a key in the copy",
+    packet: { type: PacketType.EVENT, nsp: "/", data: ["p", Object.assign(JSON.parse('{"__proto__":{"x":1}}') as object, { b: Buffer.from([6]) })] },
+    wire: '51-["p",{"__proto__":{"x":1},"b":{"_placeholder":true,"num":0}}]',
+    attachments: [Buffer.from([6])],
+  },
+  {
+    name: "binary under an own __proto__ key",
+    packet: { type: PacketType.EVENT, nsp: "/", data: ["p", JSON.parse('{"a":1,"__proto__":{"b":0}}', (k, v) => (k === "b" ? Buffer.from([8]) : v)) as object] },
+    wire: '51-["p",{"a":1,"__proto__":{"b":{"_placeholder":true,"num":0}}}]',
+    attachments: [Buffer.from([8])],
+  },
+  {
     name: "a plain object with its own toJSON",
     packet: { type: PacketType.EVENT, nsp: "/", data: ["t", { x: 1, toJSON: () => "swapped" }] },
     wire: '2["t","swapped"]',
