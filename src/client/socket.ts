@@ -1,5 +1,6 @@
 import { Emitter } from "@socket.io/component-emitter";
-import { PacketType, RESERVED_EVENTS, type Packet } from "../parser/index.js";
+import { RESERVED_EVENTS, type Packet } from "../parser/index.js";
+import * as T from "../parser/types.js";
 import type {
   AckValue,
   AllButLast,
@@ -160,7 +161,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       this.#queue.push(all, flags);
       return this;
     }
-    const packet: Packet = { type: PacketType.EVENT, nsp: this.#nsp, data: all };
+    const packet: Packet = { type: T.EVENT, nsp: this.#nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
       const ack = all.pop() as Listener;
       const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#ackTimeout);
@@ -209,7 +210,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Disconnects this namespace; the connection closes once no namespace uses it. */
   disconnect(): this {
-    if (this.connected) this.io._packet({ type: PacketType.DISCONNECT, nsp: this.#nsp }, true);
+    if (this.connected) this.io._packet({ type: T.DISCONNECT, nsp: this.#nsp }, true);
     this.#destroy();
     if (this.connected) this.#onclose("io client disconnect");
     return this;
@@ -271,7 +272,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #write(packet: Packet, compress: boolean): void {
-    if (packet.type === PacketType.EVENT) this.#anyOut.call(packet.data as unknown[]);
+    if (packet.type === T.EVENT) this.#anyOut.call(packet.data as unknown[]);
     this.io._packet(packet, compress);
   }
 
@@ -288,29 +289,29 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #sendConnect(data: object): void {
     const recovery = this.#pid ? { pid: this.#pid, offset: this.#lastOffset } : undefined;
-    this.io._packet({ type: PacketType.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+    this.io._packet({ type: T.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
   }
 
   #onpacket(packet: Packet): void {
     if (packet.nsp !== this.#nsp) return;
     switch (packet.type) {
-      case PacketType.CONNECT:
+      case T.CONNECT:
         if (packet.data?.sid) this.#onconnect(packet.data.sid, packet.data.pid);
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
-      case PacketType.EVENT:
-      case PacketType.BINARY_EVENT:
+      case T.EVENT:
+      case T.BINARY_EVENT:
         this.#onevent(packet);
         break;
-      case PacketType.ACK:
-      case PacketType.BINARY_ACK:
+      case T.ACK:
+      case T.BINARY_ACK:
         this.#acks.settle(packet.id!, packet.data ?? []);
         break;
-      case PacketType.DISCONNECT:
+      case T.DISCONNECT:
         this.#destroy();
         this.#onclose("io server disconnect");
         break;
-      case PacketType.CONNECT_ERROR:
+      case T.CONNECT_ERROR:
         this.#destroy();
         // The server's middleware error: its message, and its `data` if any.
         this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(packet.data?.message ?? "connection refused"), packet.data?.data));
@@ -339,7 +340,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return (...data: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.io._packet({ type: PacketType.ACK, nsp: this.#nsp, id, data }, true);
+      this.io._packet({ type: T.ACK, nsp: this.#nsp, id, data }, true);
     };
   }
 

@@ -4,6 +4,7 @@ import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
 import { PacketType, type JSONTransform, type Packet } from "./packet.js";
 import { isAckIdAllowed, RULES } from "./rules.js";
+import * as T from "./types.js";
 
 export interface DecoderOptions {
   /** Passed to `JSON.parse` for every payload. */
@@ -100,7 +101,7 @@ function decodeString(str: string, limits: Limits): Packet {
   const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
   const rule = RULES[type];
   if (rule === undefined) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
-  const attachments = type >= PacketType.BINARY_EVENT ? readAttachmentCount(str, limits.maxAttachments) : undefined;
+  const attachments = type >= T.BINARY_EVENT ? readAttachmentCount(str, limits.maxAttachments) : undefined;
   // The count was checked to be digits then '-': the first dash ends it.
   let i = attachments === undefined ? 1 : str.indexOf("-") + 1;
   let nsp = "/";

@@ -1,7 +1,8 @@
 import { deconstruct, isPlainData, type Attachment } from "./binary.js";
 import { parserError } from "./errors.js";
+import type { JSONTransform, Packet } from "./packet.js";
 import { RULES } from "./rules.js";
-import { PacketType, type JSONTransform, type Packet } from "./packet.js";
+import * as T from "./types.js";
 
 /** What one packet becomes on the wire: a string header, then its binary attachments. */
 export type EncodedPacket = Array<string | Attachment>;
@@ -26,11 +27,11 @@ export class Encoder {
     let data: unknown = packet.data;
     // The attachments go straight into the output, after a slot for the header.
     const out: EncodedPacket = [""];
-    if (type === PacketType.EVENT || type === PacketType.ACK || type >= PacketType.BINARY_EVENT) {
+    if (type === T.EVENT || type === T.ACK || type >= T.BINARY_EVENT) {
       // One walk finds the binaries (BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3) and swaps them for placeholders. "50-" is not a packet a
       // decoder accepts: without binary, BINARY_EVENT and BINARY_ACK go out as EVENT and ACK.
       if (!isPlainData(data)) data = deconstruct(data, out, 1, "");
-      const binary = type >= PacketType.BINARY_EVENT ? type : type + 3;
+      const binary = type >= T.BINARY_EVENT ? type : type + 3;
       type = out.length > 1 ? binary : binary - 3;
     }
     let head = "" + type;
