@@ -62,6 +62,8 @@ const stages = {
   },
   cluster: () => nodeSuite("cluster", "test/cluster"),
   demo: () => nodeSuite("demo", "examples/chat/test"),
+  // The benchmark harness itself (statistics, IPC children, the raw load generators).
+  bench: () => nodeSuite("bench", "bench"),
 };
 
 for (const [name, fn] of Object.entries(stages)) {
