@@ -32,33 +32,6 @@ export function hasBinary(value: unknown): boolean {
   return found.length > 0;
 }
 
-/**
- * A cheap first look before {@link deconstruct}: true when `value` is plain JSON data all the
- * way down (primitives, arrays, objects whose prototype is Object.prototype or null and that
- * have no `toJSON`), so it holds no binary and JSON.stringify would see it as it is. It only
- * reads: no copy, no placeholder bookkeeping, no extra arguments. Anything else (a binary, a
- * Date, a class instance) answers false and takes the full walk, which decides.
- * for-in without an own-key check: an inherited enumerable key can only make it answer false
- * or look at more plain data, never hide a binary from an own key.
- */
-export function isPlainData(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const child: unknown = value[i];
-      if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
-    }
-    return true;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || toJSONOf(value) !== undefined) return false;
-  for (const k in value) {
-    const child: unknown = (value as Record<string, unknown>)[k];
-    if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
-  }
-  return true;
-}
-
 export interface Placeholder {
   _placeholder: true;
   num: number;
@@ -75,13 +48,15 @@ export interface Placeholder {
  */
 export function deconstruct(value: unknown, out: unknown[], first: number, key: string | number): unknown {
   if (typeof value !== "object" || value === null) return value;
+  // Children that are primitives hold no binary and are skipped in place; a copy (made by
+  // slice or spread) already holds them, so only a changed child is written into it.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const child: unknown = value[i];
+      if (typeof child !== "object" || child === null) continue;
       const next = deconstruct(child, out, first, i);
-      if (next !== child) copy ??= value.slice();
-      if (copy) copy[i] = next;
+      if (next !== child) (copy ??= value.slice())[i] = next;
     }
     return copy ?? value;
   }
@@ -99,12 +74,11 @@ export function deconstruct(value: unknown, out: unknown[], first: number, key: 
   }
   let copy: Record<string, unknown> | undefined;
   for (const k in value) {
-    if (!hasOwn.call(value, k)) continue;
     const child = (value as Record<string, unknown>)[k];
+    if (typeof child !== "object" || child === null || !hasOwn.call(value, k)) continue;
     const next = deconstruct(child, out, first, k);
     // A spread copies `__proto__` as an own key too, where `copy.__proto__ = x` would not.
-    if (next !== child) copy ??= { ...value };
-    if (copy) defineValue(copy, k, next);
+    if (next !== child) defineValue((copy ??= { ...value }), k, next);
   }
   return copy ?? value;
 }
