@@ -54,18 +54,14 @@ export class Reconnector {
   /** Schedules the next try, or reports `reconnect_failed` once the attempts are spent. */
   schedule(): void {
     if (this.active) return;
-    const p = this.#policy;
-    if (this.attempts >= (p.reconnectionAttempts ?? DEFAULTS.reconnectionAttempts)) {
+    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this.#policy[key] ?? DEFAULTS[key];
+    if (this.attempts >= setting("reconnectionAttempts")) {
       this.reset();
       this.#emit("reconnect_failed");
       return;
     }
     this.active = true;
-    const backoff = new Backoff({
-      min: p.reconnectionDelay ?? DEFAULTS.reconnectionDelay,
-      max: p.reconnectionDelayMax ?? DEFAULTS.reconnectionDelayMax,
-      jitter: p.randomizationFactor ?? DEFAULTS.randomizationFactor,
-    });
+    const backoff = new Backoff({ min: setting("reconnectionDelay"), max: setting("reconnectionDelayMax"), jitter: setting("randomizationFactor") });
     backoff.attempts = Math.min(this.attempts++, exponentCap(backoff.ms, backoff.max));
     this.#cancel = this.#later(() => this.#attempt(), backoff.duration());
   }

@@ -3,7 +3,7 @@ import { isBinary, reconstruct } from "./binary.js";
 import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
 import { PacketType, type JSONTransform, type Packet } from "./packet.js";
-import { isAckIdAllowed, RULES } from "./rules.js";
+import { RULES } from "./rules.js";
 import * as T from "./types.js";
 
 export interface DecoderOptions {
@@ -114,7 +114,8 @@ function decodeString(str: string, limits: Limits): Packet {
   const idEnd = digitsEnd(str, i);
   if (idEnd - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
   const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
-  if (!isAckIdAllowed(rule, id)) {
+  // A decoded id is digits, at most 15 of them: whether it may be there is all that is left.
+  if (id === undefined ? rule.ackId === "required" : rule.ackId === "never") {
     throw parserError("INVALID_ACK_ID", PacketType[type] + (id === undefined ? " needs one" : " cannot carry one"));
   }
   const data = idEnd < str.length ? parseJSON(str.slice(idEnd), limits) : undefined;
