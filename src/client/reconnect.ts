@@ -1,4 +1,3 @@
-import Backoff from "backo2";
 import { DEFAULTS } from "./constants.js";
 import type { ManagerOptions } from "./options.js";
 import type { Later } from "./timers.js";
@@ -17,17 +16,35 @@ export type ReconnectEmit = <Ev extends keyof ReconnectEvents>(ev: Ev, ...args: 
 export type ReconnectPolicy = Partial<Pick<ManagerOptions, "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">>;
 
 /**
- * The exponent backo2 may use for `delay`·2^n: the first one that reaches `delayMax`. backo2
- * grows it without bound, and past ~1,000 attempts `delay`·2^n is Infinity, which its jitter
- * turns into NaN | 0 = 0 ms: a reconnect storm after an hour against a dead server. Stopping
- * at the first exponent over the cap keeps the delay at the cap with some jitter left.
+ * The exponent the delay may use for `delay`·2^n: the first one that reaches `delayMax`.
+ * backo2 grows it without bound, and past ~1,000 attempts `delay`·2^n is Infinity, which its
+ * jitter turns into NaN | 0 = 0 ms: a reconnect storm after an hour against a dead server.
+ * Stopping at the first exponent over the cap keeps the delay at the cap with some jitter left.
  */
 export function exponentCap(delay: number, delayMax: number): number {
   return delay > 0 && delayMax > delay ? Math.min(30, Math.ceil(Math.log2(delayMax / delay))) : 0;
 }
 
 /**
- * The reconnect loop: waits an exponential, jittered delay (backo2, from the policy as it is
+ * The wait before try `attempt` (from 0): socket.io-client's policy, backo2's arithmetic to the
+ * bit, quirks kept (a 0 delay means 100 ms, a 0 maximum 10 s, a jitter outside (0, 1] none):
+ * `delay`·2^attempt (exponent capped), moved down or up by a random share of up to `jitter` of
+ * itself, capped at `delayMax`. Written here rather than taken from backo2: a few lines against
+ * its constructor and prototype in every bundle.
+ */
+export function reconnectDelay(attempt: number, delay: number, delayMax: number, jitter: number, random = Math.random()): number {
+  const min = delay || 100;
+  const max = delayMax || 10000;
+  let ms = min * Math.pow(2, Math.min(attempt, exponentCap(min, max)));
+  if (jitter > 0 && jitter <= 1) {
+    const deviation = Math.floor(random * jitter * ms);
+    ms = (Math.floor(random * 10) & 1) === 0 ? ms - deviation : ms + deviation;
+  }
+  return Math.min(ms, max) | 0;
+}
+
+/**
+ * The reconnect loop: waits an exponential, jittered delay ({@link reconnectDelay}, from the policy as it is
  * at that try), tries once through `tryOpen`, and starts over on failure until the attempts
  * are spent. The attempt count is reset when a try succeeds, and by the Manager whenever a
  * connection closes.
@@ -61,9 +78,8 @@ export class Reconnector {
       return;
     }
     this.active = true;
-    const backoff = new Backoff({ min: setting("reconnectionDelay"), max: setting("reconnectionDelayMax"), jitter: setting("randomizationFactor") });
-    backoff.attempts = Math.min(this.attempts++, exponentCap(backoff.ms, backoff.max));
-    this.#cancel = this.#later(() => this.#attempt(), backoff.duration());
+    const delay = reconnectDelay(this.attempts++, setting("reconnectionDelay"), setting("reconnectionDelayMax"), setting("randomizationFactor"));
+    this.#cancel = this.#later(() => this.#attempt(), delay);
   }
 
   /** Cancels a scheduled try; the attempt count stays. */
