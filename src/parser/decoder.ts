@@ -2,7 +2,7 @@ import { Emitter } from "@socket.io/component-emitter";
 import { isBinary, reconstruct } from "./binary.js";
 import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
-import { PacketType, type JSONTransform, type Packet } from "./packet.js";
+import type { JSONTransform, Packet, PacketType } from "./packet.js";
 import { RULES } from "./rules.js";
 import * as T from "./types.js";
 
@@ -116,10 +116,10 @@ function decodeString(str: string, limits: Limits): Packet {
   const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
   // A decoded id is digits, at most 15 of them: whether it may be there is all that is left.
   if (id === undefined ? rule.ackId === "required" : rule.ackId === "never") {
-    throw parserError("INVALID_ACK_ID", PacketType[type] + (id === undefined ? " needs one" : " cannot carry one"));
+    throw parserError("INVALID_ACK_ID", "type " + type + (id === undefined ? " needs one" : " cannot carry one"));
   }
   const data = idEnd < str.length ? parseJSON(str.slice(idEnd), limits) : undefined;
-  if (!rule.payload(data)) throw parserError("INVALID_PAYLOAD", PacketType[type]);
+  if (!rule.payload(data)) throw parserError("INVALID_PAYLOAD", "type " + type);
   const packet = packetOf(type, nsp, id, data);
   if (attachments !== undefined) packet.attachments = attachments;
   return packet;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Encoder, PacketType, type Packet } from "../../src/parser/index.js";
+import * as T from "../../src/parser/types.js";
 
 const encoder = new Encoder();
 
@@ -130,4 +131,8 @@ describe("Encoder", () => {
   test("refuses an unknown packet type", () => {
     assert.throws(() => encoder.encode({ type: 9 as PacketType, nsp: "/" }), { name: "ParserError", code: "UNKNOWN_PACKET_TYPE" });
   });
+});
+
+test("the codec's plain packet-type constants are PacketType's numbers", () => {
+  assert.deepEqual({ ...T }, Object.fromEntries(Object.entries(PacketType).filter(([k]) => Number.isNaN(Number(k)))));
 });
