@@ -60,8 +60,9 @@ const plugins = (...extra) => [
   engineBrowserFiles,
   ...extra,
   nodeResolve({ browser: true, extensions: [".ts", ".mjs", ".js", ".json"] }),
-  // backo2 is the one CommonJS module in the bundles: hoisted (no lazy require wrapper) and
-  // its `module.exports` taken as the default export (no __esModule probe).
+  // No CommonJS module is left in the bundles since the reconnect delay stopped importing
+  // backo2; should one come back: hoisted (no lazy require wrapper) and its `module.exports`
+  // taken as the default export (no __esModule probe).
   commonjs({ strictRequires: false, defaultIsModuleExports: true }),
   // ES2022 keeps `?.`, `??` and `#private` members (which terser mangles); plain-assignment
   // class fields keep the constructors short.

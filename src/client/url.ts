@@ -28,7 +28,7 @@ interface PageLocation {
  * `//host` keeps the page's scheme, `/nsp` the page's host, and `host:port` gains a scheme.
  * @param enginePath the `path` option, part of the cache key
  */
-export function url(uri: string | undefined, enginePath = "", loc: PageLocation | undefined = pageLocation()): ParsedUrl {
+export function url(uri: string | undefined, enginePath = "", loc = (globalThis as { location?: PageLocation }).location): ParsedUrl {
   let str = uri ?? (loc ? loc.protocol + "//" + loc.host : "");
   if (str.charAt(0) === "/") {
     str = str.charAt(1) === "/" ? (loc?.protocol ?? "https:") + str : (loc?.host ?? "") + str;
@@ -43,8 +43,4 @@ export function url(uri: string | undefined, enginePath = "", loc: PageLocation 
   parsed.id = origin + ":" + port + enginePath;
   parsed.href = origin + (loc && loc.port === port ? "" : ":" + port);
   return parsed;
-}
-
-function pageLocation(): PageLocation | undefined {
-  return typeof location === "undefined" ? undefined : location;
 }
