@@ -14,7 +14,7 @@ interface QueuedEmit {
   tries: number;
   /** Whether the last send may still be answered (its ack record is alive). */
   inFlight: boolean;
-  stopTimer: (() => void) | undefined;
+  cancel: (() => void) | undefined;
 }
 
 /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
@@ -47,7 +47,7 @@ export class RetryQueue {
   push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
     const timeout = flags.timeout ?? this.#ackTimeout;
-    this.#queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, stopTimer: undefined });
+    this.#queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, cancel: undefined });
     this.drain();
   }
 
@@ -57,7 +57,7 @@ export class RetryQueue {
     if (!head || head.inFlight || !this.#socket.connected) return;
     head.inFlight = true;
     head.tries++;
-    if (!head.stopTimer) this.#arm(head);
+    if (!head.cancel) this.#arm(head);
     this.#send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
   }
 
@@ -71,11 +71,11 @@ export class RetryQueue {
 
   #arm(entry: QueuedEmit): void {
     if (entry.timeout === undefined) return;
-    entry.stopTimer = this.#later(() => this.#onTimeout(entry), entry.timeout);
+    entry.cancel = this.#later(() => this.#onTimeout(entry), entry.timeout);
   }
 
   #onTimeout(entry: QueuedEmit): void {
-    entry.stopTimer = undefined;
+    entry.cancel = undefined;
     if (entry !== this.#queue[0]) return;
     if (entry.tries > this.#retries) {
       this.#finish(entry, clientError("ACK_TIMEOUT"), []);
@@ -90,7 +90,7 @@ export class RetryQueue {
   }
 
   #finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
-    entry.stopTimer?.();
+    entry.cancel?.();
     this.#queue.shift();
     // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
     entry.inFlight = true;
@@ -100,6 +100,6 @@ export class RetryQueue {
 
   /** Cancels every timer; the queued emits are dropped without a callback. */
   clear(): void {
-    for (const entry of this.#queue.splice(0)) entry.stopTimer?.();
+    for (const entry of this.#queue.splice(0)) entry.cancel?.();
   }
 }
