@@ -16,18 +16,17 @@ interface TransportInternals {
 export class GuardedEngine extends Engine {
   protected override setTransport(transport: Transport): void {
     // An upgrade's transport comes after the handshake and never sees an open packet.
-    if (!this.id) guardFirstPacket(transport as unknown as TransportInternals);
+    if (!this.id) {
+      const t = transport as unknown as TransportInternals;
+      // An own property in front of the prototype's method, gone after the first packet.
+      t.onPacket = (packet) => {
+        delete (t as Partial<TransportInternals>).onPacket;
+        if (packet.type === "open" && !isHandshake(packet.data)) t.onError("invalid handshake", packet.data);
+        else t.onPacket(packet);
+      };
+    }
     super.setTransport(transport);
   }
-}
-
-function guardFirstPacket(t: TransportInternals): void {
-  const onPacket = t.onPacket;
-  t.onPacket = function (this: TransportInternals, packet) {
-    t.onPacket = onPacket;
-    if (packet.type === "open" && !isHandshake(packet.data)) t.onError("invalid handshake", packet.data);
-    else onPacket.call(this, packet);
-  };
 }
 
 // `0null` and `0{}` parse but are no handshake: reading `.sid` of null throws too, into `catch`.
