@@ -32,6 +32,24 @@ export function hasBinary(value: unknown): boolean {
   return found.length > 0;
 }
 
+export function isPlainData(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || toJSONOf(value) !== undefined) return false;
+  for (const k in value) {
+    const child: unknown = (value as Record<string, unknown>)[k];
+    if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
+  }
+  return true;
+}
+
 export interface Placeholder {
   _placeholder: true;
   num: number;

@@ -48,7 +48,7 @@ const rows: Array<{ name: string; packet: Packet; wire: string; attachments?: un
     wire: '51-["d","1970-01-01T00:00:00.000Z",{"bin":{"_placeholder":true,"num":0}}]',
     attachments: [Buffer.from([7])],
   },
-  // Binaries behind every kind of container the walk treats apart.
+  // The plain-data look-ahead must hand every one of these to the full walk.
   {
     name: "binary in a null-prototype object",
     packet: { type: PacketType.EVENT, nsp: "/", data: ["n", Object.assign(Object.create(null) as object, { b: Buffer.from([3]) })] },
