@@ -60,9 +60,8 @@ const plugins = (...extra) => [
   engineBrowserFiles,
   ...extra,
   nodeResolve({ browser: true, extensions: [".ts", ".mjs", ".js", ".json"] }),
-  // No CommonJS module is left in the bundles since the reconnect delay stopped importing
-  // backo2; should one come back: hoisted (no lazy require wrapper) and its `module.exports`
-  // taken as the default export (no __esModule probe).
+  // backo2 is CommonJS: hoisted (no lazy require wrapper) and its `module.exports` taken as the
+  // default export (no __esModule probe).
   commonjs({ strictRequires: false, defaultIsModuleExports: true }),
   // ES2022 keeps `?.`, `??` and `#private` members (which terser mangles); plain-assignment
   // class fields keep the constructors short.

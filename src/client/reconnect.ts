@@ -1,3 +1,4 @@
+import Backoff from "backo2";
 import { DEFAULTS } from "./constants.js";
 import type { ManagerOptions } from "./options.js";
 import type { Later } from "./timers.js";
@@ -26,21 +27,14 @@ export function exponentCap(delay: number, delayMax: number): number {
 }
 
 /**
- * The wait before try `attempt` (from 0): socket.io-client's policy, backo2's arithmetic to the
- * bit, quirks kept (a 0 delay means 100 ms, a 0 maximum 10 s, a jitter outside (0, 1] none):
- * `delay`·2^attempt (exponent capped), moved down or up by a random share of up to `jitter` of
- * itself, capped at `delayMax`. Written here rather than taken from backo2: a few lines against
- * its constructor and prototype in every bundle.
+ * The wait before try `attempt` (from 0): socket.io-client's policy, computed by backo2 (with
+ * its quirks: a 0 delay means 100 ms, a 0 maximum 10 s, a jitter outside (0, 1] none), from the
+ * settings as they are at this try, the exponent capped as above.
  */
-export function reconnectDelay(attempt: number, delay: number, delayMax: number, jitter: number, random = Math.random()): number {
-  const min = delay || 100;
-  const max = delayMax || 10000;
-  let ms = min * Math.pow(2, Math.min(attempt, exponentCap(min, max)));
-  if (jitter > 0 && jitter <= 1) {
-    const deviation = Math.floor(random * jitter * ms);
-    ms = (Math.floor(random * 10) & 1) === 0 ? ms - deviation : ms + deviation;
-  }
-  return Math.min(ms, max) | 0;
+export function reconnectDelay(attempt: number, delay: number, delayMax: number, jitter: number): number {
+  const backoff = new Backoff({ min: delay, max: delayMax, jitter });
+  backoff.attempts = Math.min(attempt, exponentCap(backoff.ms, backoff.max));
+  return backoff.duration();
 }
 
 /**
