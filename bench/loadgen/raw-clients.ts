@@ -26,28 +26,26 @@ const pollers: SioSocket[] = [];
 /** CPU is counted from the last reset, so a scenario can tell whether this process bounds its rate. */
 let cpuSince = process.cpuUsage();
 
-async function connect(args: ConnectArgs): Promise<number> {
+/** Opens `args.count` connections, at most `args.concurrency` at a time, each kept in `into`. */
+async function pool<T>(args: ConnectArgs, into: T[], open: () => Promise<T>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < args.count) {
       next++;
-      sockets.push(await connectRaw(args.port, tally, args.timeoutMs));
+      into.push(await open());
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
+}
+
+async function connect(args: ConnectArgs): Promise<number> {
+  await pool(args, sockets, () => connectRaw(args.port, tally, args.timeoutMs));
   return sockets.length;
 }
 
 /** Like `connect`, on bare TCP sockets (see net-client.ts); resolves with how many completed the Socket.IO connect. */
 async function connectBare(args: ConnectArgs): Promise<number> {
-  let next = 0;
-  const worker = async () => {
-    while (next < args.count) {
-      next++;
-      netClients.push(await connectNet(args.port, tally, args.timeoutMs));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(args.concurrency, args.count) }, worker));
+  await pool(args, netClients, () => connectNet(args.port, tally, args.timeoutMs));
   return netClients.filter((c) => c.connected).length;
 }
 
