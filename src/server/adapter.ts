@@ -3,7 +3,7 @@ import createDebug from "debug";
 import type { Packet } from "../parser/index.js";
 import type { Namespace } from "./namespace.js";
 import type { Socket } from "./socket.js";
-import { wireFrames, type WireFrames } from "./ws-frame.js";
+import { wireFrames, type WireFrames } from "./ws/frame-writer.js";
 
 const debug = createDebug("rtio:server:adapter");
 

@@ -1,5 +1,5 @@
 import type { Socket as EngineSocket } from "engine.io";
-import { wireFrames, type WireFrames } from "./ws-frame.js";
+import { wireFrames, type WireFrames } from "./ws/frame-writer.js";
 
 /** The parts of engine.io's Socket and WebSocket transport the fast path reads (untyped there). */
 interface EngineInternals {

@@ -4,6 +4,7 @@ import type { Server as HttpsServer } from "node:https";
 import { attach as attachEngine, Server as Engine, type Socket as EngineSocket } from "engine.io";
 import createDebug from "debug";
 import * as defaultParser from "../parser/index.js";
+import { WebSocketEngine } from "./ws/engine.js";
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -222,6 +223,8 @@ export class Server<
   private initEngine(srv: ServerInstance, opts: Partial<ServerOptions>): void {
     debug("attaching engine.io under %s", this._path);
     const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
+    // rtio's own WebSocket server, unless the app chose one or wants permessage-deflate (ws's).
+    if (engineOpts.wsEngine === undefined && !engineOpts.perMessageDeflate) (engineOpts as { wsEngine?: unknown }).wsEngine = WebSocketEngine;
     // (rtio's own limits, maxPendingAcks and friends, are unknown to engine.io and ignored by it.)
     this.engine = attachEngine(srv as HttpServer, engineOpts as Parameters<typeof attachEngine>[1]);
     if (this._serveClient) this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined));

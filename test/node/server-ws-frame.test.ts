@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import { framesOf } from "../../src/server/direct-write.js";
-import { textFrame, wireFrames } from "../../src/server/ws-frame.js";
+import { textFrame, wireFrames } from "../../src/server/ws/frame-writer.js";
 
 type FrameFn = (data: Buffer, options: { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean }) => Buffer[];
 const frame = (createRequire(import.meta.url)("ws") as { Sender: { frame: FrameFn } }).Sender.frame;

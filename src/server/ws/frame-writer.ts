@@ -3,8 +3,11 @@
  * header and payload in one buffer, so that one packet costs one allocation and one write.
  */
 
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
+export const OPCODE_TEXT = 0x1;
+export const OPCODE_BINARY = 0x2;
+export const OPCODE_CLOSE = 0x8;
+export const OPCODE_PING = 0x9;
+export const OPCODE_PONG = 0xa;
 const FIN = 0x80;
 /** Engine.IO's "message" packet type, the prefix of every text frame it sends. */
 const MESSAGE = 0x34;
@@ -34,9 +37,7 @@ export function wireFrames(encoded: readonly unknown[]): WireFrames | undefined 
     const bytes = toBuffer(part);
     if (!bytes) return undefined;
     binary = true;
-    const head = Buffer.allocUnsafe(headerLength(bytes.length));
-    writeHeader(head, OPCODE_BINARY, bytes.length);
-    chunks.push(head, bytes);
+    chunks.push(frameHeader(OPCODE_BINARY, bytes.length), bytes);
   }
   return { bytes: Buffer.concat(chunks), binary };
 }
@@ -50,6 +51,23 @@ export function textFrame(text: string): Buffer {
   frame[offset] = MESSAGE;
   frame.write(text, offset + 1);
   return frame;
+}
+
+/** One frame whose payload is `text` in UTF-8, header included, in one buffer. */
+export function stringFrame(opcode: number, text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const offset = headerLength(length);
+  const frame = Buffer.allocUnsafe(offset + length);
+  writeHeader(frame, opcode, length);
+  frame.write(text, offset);
+  return frame;
+}
+
+/** The header of one frame carrying `length` bytes, to be written before them. */
+export function frameHeader(opcode: number, length: number): Buffer {
+  const head = Buffer.allocUnsafe(headerLength(length));
+  writeHeader(head, opcode, length);
+  return head;
 }
 
 function headerLength(payload: number): number {
@@ -71,7 +89,7 @@ function writeHeader(target: Buffer, opcode: number, payload: number): void {
   }
 }
 
-function toBuffer(part: unknown): Buffer | undefined {
+export function toBuffer(part: unknown): Buffer | undefined {
   if (Buffer.isBuffer(part)) return part;
   if (part instanceof ArrayBuffer) return Buffer.from(part);
   if (ArrayBuffer.isView(part)) return Buffer.from(part.buffer, part.byteOffset, part.byteLength);
