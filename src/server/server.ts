@@ -1,9 +1,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Server as HttpsServer } from "node:https";
-import { attach as attachEngine, Server as Engine, type Socket as EngineSocket } from "engine.io";
+import type { AttachOptions, Server as Engine, ServerOptions as EngineOptions, Socket as EngineSocket } from "engine.io";
 import createDebug from "debug";
 import * as defaultParser from "../parser/index.js";
+import { Engine as RtioEngine } from "./engine.js";
 import { WebSocketEngine } from "./ws/engine.js";
 import type {
   AllButLast,
@@ -226,7 +227,9 @@ export class Server<
     // rtio's own WebSocket server, unless the app chose one or wants permessage-deflate (ws's).
     if (engineOpts.wsEngine === undefined && !engineOpts.perMessageDeflate) (engineOpts as { wsEngine?: unknown }).wsEngine = WebSocketEngine;
     // (rtio's own limits, maxPendingAcks and friends, are unknown to engine.io and ignored by it.)
-    this.engine = attachEngine(srv as HttpServer, engineOpts as Parameters<typeof attachEngine>[1]);
+    const engine = new RtioEngine(engineOpts as EngineOptions);
+    engine.attach(srv as HttpServer, engineOpts as AttachOptions);
+    this.engine = engine;
     if (this._serveClient) this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined));
     this.httpServer = srv;
     this.bind(this.engine);

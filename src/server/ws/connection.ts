@@ -21,6 +21,13 @@ const NO_EXTENSIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 const kConnection = Symbol("rtio.ws.connection");
 type CarrierSocket = NetSocket & { [kConnection]?: WebSocketConnection };
 
+/** What rtio's engine.io transport takes from its connection, instead of listening to it. */
+export interface ConnectionOwner {
+  _message(data: string | Buffer): void;
+  _error(error: Error): void;
+  _closed(): void;
+}
+
 type SendCallback = (err?: Error | null) => void;
 interface SendOptions {
   binary?: boolean;
@@ -53,6 +60,8 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
   private closeReason: Buffer = EMPTY;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
   private errorEmitted = false;
+  /** @internal rtio's engine.io transport, told directly of messages, errors and the close. */
+  _owner: ConnectionOwner | undefined;
 
   constructor(
     readonly _socket: NetSocket,
@@ -150,6 +159,7 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
   }
 
   onMessage(data: string | Buffer, isBinary: boolean): void {
+    this._owner?._message(data);
     this.emit("message", data, isBinary);
   }
 
@@ -177,10 +187,10 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
     if (this.readyState === OPEN) this.close(error.status);
     // Nothing sensible can follow a protocol error: stop waiting for the client's close frame.
     this._socket.end();
-    if (!this.errorEmitted && this.listenerCount("error") > 0) {
-      this.errorEmitted = true;
-      this.emit("error", error);
-    }
+    if (this.errorEmitted) return;
+    this.errorEmitted = true;
+    this._owner?._error(error);
+    if (this.listenerCount("error") > 0) this.emit("error", error);
   }
 
   /** @internal Bytes from the TCP socket. */
@@ -195,6 +205,7 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
     this.reader.stop();
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     this.closeTimer = undefined;
+    this._owner?._closed();
     this.emit("close", this.closeCode, this.closeReason);
   }
 

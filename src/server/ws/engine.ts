@@ -52,10 +52,14 @@ export class WebSocketEngine extends EventEmitter {
     // engine.io adds its own headers (cookie, `headers` and `initial_headers` listeners) here.
     this.emit("headers", lines, req);
     lines.push("", "");
+    // The 101 and engine.io's open packet leave in one write: engine.io sends the packet after
+    // awaiting the session id, a microtask queued before the uncork below.
+    socket.cork();
     socket.write(lines.join("\r\n"));
     socket.removeListener("error", onHandshakeError);
     upgraded.add(socket);
     cb(new WebSocketConnection(socket, head, this.maxPayload, check.protocol), req);
+    queueMicrotask(() => socket.uncork());
   }
 
   /** Refuses upgrades from now on; open connections are engine.io's to close. */
