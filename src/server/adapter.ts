@@ -74,14 +74,15 @@ export class Adapter extends EventEmitter {
   }
 
   addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
-    let joined = this.sids.get(id);
+    if (!this.sids.has(id) && rooms.size === 1 && rooms.has(id) && !this.rooms.has(id)) return this.joinOwnRoom(id);
+    let joined = this.ownJoined(id);
     if (!joined) {
       joined = new Set();
       this.sids.set(id, joined);
     }
     for (const room of rooms) {
       joined.add(room);
-      let members = this.rooms.get(room);
+      let members = this.ownMembers(room);
       if (!members) {
         members = new Set();
         this.rooms.set(room, members);
@@ -95,7 +96,7 @@ export class Adapter extends EventEmitter {
   }
 
   del(id: SocketId, room: Room): Promise<void> | void {
-    this.sids.get(id)?.delete(room);
+    this.ownJoined(id)?.delete(room);
     this.removeFromRoom(room, id);
   }
 
@@ -108,9 +109,43 @@ export class Adapter extends EventEmitter {
 
   private removeFromRoom(room: Room, id: SocketId): void {
     const members = this.rooms.get(room);
-    if (!members || !members.delete(id)) return;
+    if (!members || !members.has(id)) return;
+    // A shared set is `{id}` and also the rooms of socket `id` (see joinOwnRoom): the room
+    // empties, and the set stays as it is for `sids`.
+    const shared = members === this.sids.get(room);
+    if (!shared) members.delete(id);
     this.emit("leave-room", room, id);
-    if (members.size === 0 && this.rooms.delete(room)) this.emit("delete-room", room);
+    if ((shared || members.size === 0) && this.rooms.delete(room)) this.emit("delete-room", room);
+  }
+
+  /**
+   * A new socket joining only its own room, which every socket does: its room (`rooms.get(id)`)
+   * and its rooms (`sids.get(id)`) both hold just its id, so they share one Set (about 150 bytes
+   * less per connection). The first change to either gives it a copy of its own
+   * (`ownJoined`, `ownMembers`), so a shared set always holds exactly `{id}`.
+   */
+  private joinOwnRoom(id: SocketId): void {
+    const both = new Set([id]);
+    this.sids.set(id, both);
+    this.rooms.set(id, both);
+    this.emit("create-room", id);
+    this.emit("join-room", id, id);
+  }
+
+  private ownJoined(id: SocketId): Set<Room> | undefined {
+    const joined = this.sids.get(id);
+    if (joined === undefined || joined !== this.rooms.get(id)) return joined;
+    const copy = new Set(joined);
+    this.sids.set(id, copy);
+    return copy;
+  }
+
+  private ownMembers(room: Room): Set<SocketId> | undefined {
+    const members = this.rooms.get(room);
+    if (members === undefined || members !== this.sids.get(room)) return members;
+    const copy = new Set(members);
+    this.rooms.set(room, copy);
+    return copy;
   }
 
   /** Encodes the packet once and writes the same frames to every matching socket. */

@@ -66,6 +66,48 @@ describe("server Adapter (in memory)", () => {
     adapter.delAll("nobody");
   });
 
+  it("a socket's own room and its room list stay right through every change while they share one set", () => {
+    const { make } = fakeNamespace(["a", "b"]);
+    const adapter = make(Adapter);
+    const events: string[] = [];
+    for (const ev of ["create-room", "join-room", "leave-room", "delete-room"]) {
+      adapter.on(ev, (room: string, id?: string) => events.push(`${ev} ${room}${id ? " " + id : ""}`));
+    }
+    const rooms = () => Object.fromEntries([...adapter.rooms].map(([r, m]) => [r, [...m].sort()]));
+    const sids = () => Object.fromEntries([...adapter.sids].map(([s, r]) => [s, [...r].sort()]));
+    adapter.addAll("a", new Set(["x"]));
+    assert.deepEqual(rooms(), { a: ["a"], b: ["b"], x: ["a"] });
+    assert.deepEqual(sids(), { a: ["a", "x"], b: ["b"] });
+    // Another socket joins a room named after socket b.
+    adapter.addAll("a", new Set(["b"]));
+    assert.deepEqual(rooms(), { a: ["a"], b: ["a", "b"], x: ["a"] });
+    assert.deepEqual(sids(), { a: ["a", "b", "x"], b: ["b"] });
+    // b leaves its own room; the room lives on with a in it.
+    adapter.del("b", "b");
+    assert.deepEqual(rooms(), { a: ["a"], b: ["a"], x: ["a"] });
+    assert.deepEqual(sids(), { a: ["a", "b", "x"], b: [] });
+    adapter.delAll("a");
+    assert.deepEqual(rooms(), {});
+    assert.deepEqual(sids(), { b: [] });
+    assert.deepEqual(events, [
+      "create-room x", "join-room x a", "join-room b a", "leave-room b b",
+      "leave-room a a", "delete-room a", "leave-room x a", "delete-room x", "leave-room b a", "delete-room b",
+    ]);
+  });
+
+  it("a new socket's own room and room list are equal, and leaving its own room leaves its list alone", () => {
+    const { make } = fakeNamespace(["a"]);
+    const adapter = make(Adapter);
+    adapter.del("a", "a");
+    assert.equal(adapter.rooms.has("a"), false);
+    assert.deepEqual([...adapter.sids.get("a")!], []);
+    adapter.addAll("a", new Set(["a"]));
+    assert.deepEqual([...adapter.rooms.get("a")!], ["a"]);
+    assert.deepEqual([...adapter.sids.get("a")!], ["a"]);
+    adapter.delAll("a");
+    assert.equal(adapter.rooms.size + adapter.sids.size, 0);
+  });
+
   it("broadcasts one encoding to every matching socket, each once, minus the excepted rooms", () => {
     const { make, written, outgoing } = fakeNamespace(["a", "b", "c"]);
     const adapter = make(Adapter);
