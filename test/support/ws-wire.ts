@@ -157,12 +157,19 @@ export interface RawResponse {
  * Sends an HTTP request on a fresh TCP connection and resolves once the response head has
  * arrived; a header whose value is undefined is left out.
  */
-export async function rawRequest(port: number, path: string, headers: Record<string, string | undefined>, method = "GET"): Promise<RawResponse> {
+export async function rawRequest(
+  port: number,
+  path: string,
+  headers: Record<string, string | undefined>,
+  method = "GET",
+  /** Bytes sent in the same write, right after the request (frames in the upgrade's head). */
+  after: Buffer = Buffer.alloc(0),
+): Promise<RawResponse> {
   const socket = connect(port, "127.0.0.1");
   await once(socket, "connect");
   const lines = [`${method} ${path} HTTP/1.1`];
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) lines.push(`${name}: ${value}`);
-  socket.write(lines.join("\r\n") + "\r\n\r\n");
+  socket.write(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n"), after]));
   const received: Buffer[] = [];
   const ended = new Promise<Buffer>((resolve) => {
     socket.on("data", (chunk: Buffer) => received.push(chunk));
@@ -196,4 +203,71 @@ export async function rawRequest(port: number, path: string, headers: Record<str
     rest: head.subarray(afterHead),
     ended: ended.then((all) => all.subarray(afterHead)),
   };
+}
+
+/**
+ * The frames a server sends on a raw upgraded socket, as they arrive; `until` waits (on data
+ * events, never on time) for a condition on what has arrived so far.
+ */
+export class FrameCollector {
+  readonly frames: ServerFrame[] = [];
+  /** Whether the server has ended its half of the TCP connection. */
+  ended = false;
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly socket: Socket,
+    first: Buffer,
+  ) {
+    this.add(first);
+    socket.on("data", (chunk: Buffer) => this.add(chunk));
+    socket.on("end", () => this.wake(() => (this.ended = true)));
+    socket.on("close", () => this.wake(() => (this.ended = true)));
+  }
+
+  /** Resolves with the frames once `condition` holds; rejects if the socket closes first. */
+  until(condition: (frames: readonly ServerFrame[], ended: boolean) => boolean, what = "a condition"): Promise<ServerFrame[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (condition(this.frames, this.ended)) {
+          this.waiters.delete(check);
+          resolve(this.frames);
+        } else if (this.socket.destroyed) {
+          this.waiters.delete(check);
+          reject(new Error(`the socket closed before ${what}; frames: ${JSON.stringify(this.frames.map(describeFrame))}`));
+        }
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Waits for the next text frame whose payload starts with `prefix`, after `from` frames. */
+  async text(prefix: string, from = 0): Promise<string> {
+    const match = (f: ServerFrame): boolean => f.opcode === OP.TEXT && f.payload.toString().startsWith(prefix);
+    await this.until((frames) => frames.slice(from).some(match), `a text frame starting with ${prefix}`);
+    return this.frames.slice(from).find(match)!.payload.toString();
+  }
+
+  send(frame: Buffer): void {
+    this.socket.write(frame);
+  }
+
+  private add(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const { frames, rest } = parseServerFrames(this.pending);
+    this.pending = rest;
+    this.wake(() => this.frames.push(...frames));
+  }
+
+  private wake(change: () => void): void {
+    change();
+    for (const check of [...this.waiters]) check();
+  }
+}
+
+export function describeFrame(frame: ServerFrame): string {
+  const text = frame.opcode === OP.CLOSE && frame.payload.length >= 2 ? `${frame.payload.readUInt16BE(0)} ${frame.payload.subarray(2).toString()}` : frame.payload.toString("latin1").slice(0, 40);
+  return `op${frame.opcode}${frame.fin ? "" : " (no FIN)"}: ${text}`;
 }

@@ -1,0 +1,492 @@
+// rtio's own WebSocket server (the wsEngine engine.io gets by default) over real sockets, with
+// `ws`'s client and raw TCP as peers. The behavioural specs run twice: against rtio's engine and
+// against `ws`'s server as engine.io's wsEngine, so every expectation is also what ws does.
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo, Socket as NetSocket } from "node:net";
+import { afterEach, describe, it } from "node:test";
+import { createRequire } from "node:module";
+import WebSocket from "ws";
+import { Server, type ServerOptions, type Socket } from "../../src/server/index.js";
+import { WebSocketConnection } from "../../src/server/ws/connection.js";
+import { WebSocketEngine } from "../../src/server/ws/engine.js";
+import {
+  FrameCollector,
+  OP,
+  clientFrame,
+  closeBody,
+  describeFrame,
+  rawRequest,
+  upgradeHeaders,
+  type RawResponse,
+  type ServerFrame,
+} from "../support/ws-wire.js";
+
+const ENGINE_PATH = "/socket.io/?EIO=4&transport=websocket";
+
+/** The `ws` engine.io depends on (its own copy, maybe not the top-level one): what socket.io apps run on. */
+const engineRequire = createRequire(createRequire(import.meta.url).resolve("engine.io"));
+const { WebSocketServer } = engineRequire("ws") as { WebSocketServer: typeof import("ws").WebSocketServer };
+
+interface Harness {
+  io: Server;
+  http: HttpServer;
+  port: number;
+  url: string;
+  /** Server-side sockets as they connect, and why each disconnected. */
+  sockets: Socket[];
+  reasons: Map<string, string>;
+  /** The next server-side socket to connect. */
+  nextSocket(): Promise<Socket>;
+  /** The next disconnect reason. */
+  nextDisconnect(): Promise<[string, unknown]>;
+}
+
+let open: { harnesses: Harness[]; peers: WebSocket[]; raws: NetSocket[] } = { harnesses: [], peers: [], raws: [] };
+
+/** Drops every client at once (no closing handshake to wait for), then closes the servers. */
+async function closeAll(): Promise<void> {
+  const { harnesses, peers, raws } = open;
+  open = { harnesses: [], peers: [], raws: [] };
+  for (const ws of peers) ws.terminate();
+  for (const raw of raws) raw.destroy();
+  await Promise.all(harnesses.map((h) => h.io.close()));
+}
+
+async function start(opts: Partial<ServerOptions> = {}): Promise<Harness> {
+  const http = createServer();
+  const io = new Server(http, opts);
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const port = (http.address() as AddressInfo).port;
+  const sockets: Socket[] = [];
+  const reasons = new Map<string, string>();
+  io.on("connection", (socket) => {
+    sockets.push(socket);
+    socket.on("disconnect", (reason) => reasons.set(socket.id, reason));
+    socket.on("echo", (...args: unknown[]) => {
+      const ack = args.pop();
+      if (typeof ack === "function") (ack as (...a: unknown[]) => void)(...args);
+    });
+    socket.on("hello", (name: unknown) => socket.emit("welcome", `hi ${String(name)}`));
+  });
+  const harness: Harness = {
+    io,
+    http,
+    port,
+    url: `ws://127.0.0.1:${port}${ENGINE_PATH}`,
+    sockets,
+    reasons,
+    nextSocket: () => once(io, "connection").then(([s]) => s as Socket),
+    nextDisconnect: () =>
+      new Promise((resolve) => {
+        const watch = (socket: Socket): void => {
+          socket.once("disconnect", (reason: string, description: unknown) => resolve([reason, description]));
+        };
+        for (const s of sockets) if (s.connected) watch(s);
+      }),
+  };
+  open.harnesses.push(harness);
+  return harness;
+}
+
+/** A `ws` client speaking Engine.IO by hand: answers pings, keeps every message in order. */
+class Peer {
+  readonly messages: Array<{ data: string | Buffer; binary: boolean }> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly waiters = new Set<() => void>();
+  openPacket: { sid: string; maxPayload: number } | undefined;
+
+  constructor(readonly ws: WebSocket) {
+    open.peers.push(ws);
+    this.closed = once(ws, "close").then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+    ws.on("error", () => undefined);
+    ws.on("message", (data: Buffer, binary: boolean) => {
+      if (!binary && data.toString() === "2") return ws.send("3");
+      this.messages.push({ data: binary ? data : data.toString(), binary });
+      for (const w of [...this.waiters]) w();
+    });
+    ws.on("close", () => {
+      for (const w of [...this.waiters]) w();
+    });
+  }
+
+  static async connect(h: Harness, protocols?: string | string[], options: WebSocket.ClientOptions = {}): Promise<Peer> {
+    const peer = new Peer(new WebSocket(h.url, protocols, options));
+    const [first] = await peer.take(1);
+    assert.ok(typeof first === "string" && first.startsWith("0{"), `an open packet, got ${String(first)}`);
+    peer.openPacket = JSON.parse(first.slice(1)) as { sid: string; maxPayload: number };
+    return peer;
+  }
+
+  /** Connects to the main namespace: "40" out, "40{sid}" back. */
+  async join(): Promise<string> {
+    this.ws.send("40");
+    const [reply] = await this.take(1);
+    assert.ok(typeof reply === "string" && reply.startsWith("40{"), `a CONNECT reply, got ${String(reply)}`);
+    return (JSON.parse(reply.slice(2)) as { sid: string }).sid;
+  }
+
+  /** The next `n` messages not taken yet. */
+  take(n: number): Promise<Array<string | Buffer>> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.messages.length >= n) {
+          this.waiters.delete(check);
+          resolve(this.messages.splice(0, n).map((m) => m.data));
+        } else if (this.ws.readyState === WebSocket.CLOSED) {
+          this.waiters.delete(check);
+          reject(new Error(`closed while waiting for ${n} messages`));
+        }
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
+
+/** A raw TCP client after a valid upgrade: the 101 response and a collector of the frames that follow. */
+async function rawUpgrade(h: Harness, extra: Record<string, string | undefined> = {}): Promise<{ res: RawResponse; frames: FrameCollector }> {
+  const res = await rawRequest(h.port, ENGINE_PATH, { ...upgradeHeaders(h.port), ...extra });
+  open.raws.push(res.socket);
+  return { res, frames: new FrameCollector(res.socket, res.rest) };
+}
+
+/** A raw client joined to the main namespace. */
+async function rawJoined(h: Harness): Promise<{ res: RawResponse; frames: FrameCollector }> {
+  const raw = await rawUpgrade(h);
+  assert.equal(raw.res.status, 101);
+  await raw.frames.text("0{");
+  const seen = raw.frames.frames.length;
+  raw.frames.send(clientFrame(OP.TEXT, "40"));
+  await raw.frames.text("40{", seen);
+  return raw;
+}
+
+const closeFrameOf = (frames: readonly ServerFrame[]): ServerFrame | undefined => frames.find((f) => f.opcode === OP.CLOSE);
+const closeCodeOf = (frame: ServerFrame | undefined): number | undefined => (frame && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined);
+
+describe("server ws engine: which engine engine.io gets", { timeout: 20_000 }, () => {
+  afterEach(closeAll);
+
+  it("rtio's WebSocketEngine by default, and its connections are rtio's", async () => {
+    const h = await start();
+    assert.ok((h.io.engine as unknown as { ws: unknown }).ws instanceof WebSocketEngine);
+    const serverSide = h.nextSocket();
+    const peer = await Peer.connect(h);
+    await peer.join();
+    const socket = await serverSide;
+    assert.ok((socket.conn.transport as unknown as { socket: unknown }).socket instanceof WebSocketConnection);
+  });
+
+  it("rtio's with perMessageDeflate: false", async () => {
+    const h = await start({ perMessageDeflate: false });
+    assert.ok((h.io.engine as unknown as { ws: unknown }).ws instanceof WebSocketEngine);
+  });
+
+  it("ws's with perMessageDeflate: true, and messages are compressed then", async () => {
+    const h = await start({ perMessageDeflate: true });
+    assert.ok((h.io.engine as unknown as { ws: unknown }).ws instanceof WebSocketServer);
+    const serverSide = h.nextSocket();
+    const peer = await Peer.connect(h);
+    assert.equal(peer.ws.extensions, "permessage-deflate");
+    await peer.join();
+    const socket = await serverSide;
+    assert.ok(!((socket.conn.transport as unknown as { socket: unknown }).socket instanceof WebSocketConnection));
+    const big = "compress me ".repeat(2000);
+    peer.ws.send(`421["echo",${JSON.stringify(big)}]`);
+    assert.deepEqual(await peer.take(1), [`431[${JSON.stringify(big)}]`]);
+  });
+
+  it("ws's when the app passes wsEngine", async () => {
+    const h = await start({ wsEngine: WebSocketServer });
+    assert.ok((h.io.engine as unknown as { ws: unknown }).ws instanceof WebSocketServer);
+    const peer = await Peer.connect(h);
+    await peer.join();
+  });
+
+  it("rtio's engine offers no extension to a client that asks for permessage-deflate, and the session works", async () => {
+    const h = await start();
+    const peer = await Peer.connect(h, undefined, { perMessageDeflate: true });
+    assert.equal(peer.ws.extensions, "");
+    await peer.join();
+    peer.ws.send('42["hello","you"]');
+    assert.deepEqual(await peer.take(1), ['42["welcome","hi you"]']);
+  });
+
+  it("refuses to be built with perMessageDeflate", () => {
+    assert.throws(() => new WebSocketEngine({ perMessageDeflate: true }), /permessage-deflate/);
+  });
+});
+
+const ENGINES: Array<{ name: string; opts: Partial<ServerOptions> }> = [
+  { name: "rtio's engine", opts: {} },
+  { name: "ws as wsEngine", opts: { wsEngine: WebSocketServer } },
+];
+
+for (const engine of ENGINES) {
+  describe(`server ws engine: a session (${engine.name})`, { timeout: 20_000 }, () => {
+    afterEach(closeAll);
+    const startEngine = (opts: Partial<ServerOptions> = {}): Promise<Harness> => start({ ...engine.opts, ...opts });
+
+    it("answers a valid upgrade with 101 and the RFC's accept value, then the open packet", async () => {
+      const h = await startEngine();
+      const { res, frames } = await rawUpgrade(h);
+      assert.equal(res.status, 101);
+      assert.equal(res.headers["upgrade"]?.toLowerCase(), "websocket");
+      assert.equal(res.headers["connection"]?.toLowerCase(), "upgrade");
+      assert.equal(res.headers["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+      assert.equal(res.headers["sec-websocket-protocol"], undefined);
+      assert.equal(res.headers["sec-websocket-extensions"], undefined);
+      const open = JSON.parse((await frames.text("0{")).slice(1)) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(open).sort(), ["maxPayload", "pingInterval", "pingTimeout", "sid", "upgrades"]);
+      const first = frames.frames[0]!;
+      assert.equal(first.masked, false, "a server never masks");
+      assert.equal(first.fin, true);
+      assert.equal(first.rsv, 0);
+    });
+
+    it("chooses the first subprotocol the client offers", async () => {
+      const h = await startEngine();
+      const { res } = await rawUpgrade(h, { "Sec-WebSocket-Protocol": "chat, superchat" });
+      assert.equal(res.status, 101);
+      assert.equal(res.headers["sec-websocket-protocol"], "chat");
+      const peer = await Peer.connect(h, ["superchat", "chat"]);
+      assert.equal(peer.ws.protocol, "superchat");
+    });
+
+    it("runs a Socket.IO exchange: connect, an event and the server's reply, an ack", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const peer = await Peer.connect(h);
+      const sid = await peer.join();
+      assert.equal((await serverSide).id, sid);
+      peer.ws.send('42["hello","wire"]');
+      assert.deepEqual(await peer.take(1), ['42["welcome","hi wire"]']);
+      peer.ws.send('427["echo",{"a":[1,"é✓😀"]}]');
+      assert.deepEqual(await peer.take(1), ['437[{"a":[1,"é✓😀"]}]']);
+    });
+
+    it("carries binary attachments both ways", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const peer = await Peer.connect(h);
+      await peer.join();
+      const socket = await serverSide;
+      const received = once(socket, "upload");
+      const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
+      peer.ws.send('451-["upload",{"_placeholder":true,"num":0}]');
+      peer.ws.send(bytes);
+      const [got] = (await received) as [Buffer];
+      assert.ok(Buffer.isBuffer(got));
+      assert.deepEqual(Buffer.from(got), bytes);
+      socket.emit("download", Buffer.from([1, 2, 3]), "text");
+      const [header, attachment] = await peer.take(2);
+      assert.equal(header, '451-["download",{"_placeholder":true,"num":0},"text"]');
+      assert.deepEqual(attachment, Buffer.from([1, 2, 3]));
+    });
+
+    it("200 KB text and binary messages arrive intact both ways", async () => {
+      const h = await startEngine();
+      const peer = await Peer.connect(h);
+      await peer.join();
+      const text = Array.from({ length: 200 * 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+      peer.ws.send(`421["echo",${JSON.stringify(text)}]`);
+      assert.deepEqual(await peer.take(1), [`431[${JSON.stringify(text)}]`]);
+      const bytes = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 7) & 0xff));
+      peer.ws.send('451-2["echo",{"_placeholder":true,"num":0}]');
+      peer.ws.send(bytes);
+      const [header, attachment] = await peer.take(2);
+      assert.equal(header, '461-2[{"_placeholder":true,"num":0}]');
+      assert.ok(Buffer.isBuffer(attachment));
+      assert.equal(attachment.length, bytes.length);
+      assert.ok(attachment.equals(bytes));
+    });
+
+    it("a message over maxHttpBufferSize closes the connection with 1009; the server stays up", async () => {
+      const h = await startEngine({ maxHttpBufferSize: 1000 });
+      const peer = await Peer.connect(h);
+      assert.equal(peer.openPacket?.maxPayload, 1000);
+      await peer.join();
+      const disconnected = h.nextDisconnect();
+      peer.ws.send(`42["echo","${"x".repeat(2000)}"]`);
+      assert.equal((await peer.closed).code, 1009);
+      assert.equal((await disconnected)[0], "transport error");
+      const second = await Peer.connect(h);
+      await second.join();
+      second.ws.send(`421["echo","${"y".repeat(900)}"]`);
+      assert.deepEqual(await second.take(1), [`431["${"y".repeat(900)}"]`]);
+    });
+
+    it("client close(1000, 'bye'): the server echoes it, both sides see the close, the socket's reason is 'transport close'", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const peer = await Peer.connect(h);
+      await peer.join();
+      const socket = await serverSide;
+      const connClosed = once(socket.conn, "close");
+      const disconnected = once(socket, "disconnect");
+      peer.ws.close(1000, "bye");
+      assert.deepEqual(await peer.closed, { code: 1000, reason: "bye" });
+      assert.equal((await disconnected)[0], "transport close");
+      assert.equal((await connClosed)[0], "transport close");
+    });
+
+    it("a raw client's close frame is echoed with its code and reason, then the server ends the TCP connection", async () => {
+      const h = await startEngine();
+      const { frames } = await rawJoined(h);
+      const disconnected = h.nextDisconnect();
+      frames.send(clientFrame(OP.CLOSE, closeBody(4001, "done")));
+      await frames.until((_, ended) => ended, "the end of the connection");
+      const close = closeFrameOf(frames.frames);
+      assert.equal(closeCodeOf(close), 4001);
+      assert.equal(close?.payload.subarray(2).toString(), "done");
+      assert.equal(frames.frames.at(-1), close, "nothing after the close frame");
+      assert.equal((await disconnected)[0], "transport close");
+    });
+
+    it("a close frame without a code is answered with an empty close frame", async () => {
+      const h = await startEngine();
+      const { frames } = await rawJoined(h);
+      frames.send(clientFrame(OP.CLOSE));
+      await frames.until((_, ended) => ended, "the end of the connection");
+      assert.deepEqual(closeFrameOf(frames.frames)?.payload, Buffer.alloc(0));
+    });
+
+    it("socket.disconnect(true): a DISCONNECT packet, a close frame, then the TCP close once the client answers", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const { frames } = await rawJoined(h);
+      const socket = await serverSide;
+      const seen = frames.frames.length;
+      socket.disconnect(true);
+      await frames.until((f) => closeFrameOf(f) !== undefined, "a close frame");
+      assert.deepEqual(
+        frames.frames.slice(seen).map(describeFrame),
+        ["op1: 41", "op8: "],
+        "the DISCONNECT packet, then a close frame without a code",
+      );
+      assert.equal(frames.ended, false, "the server waits for the client's close frame");
+      frames.send(clientFrame(OP.CLOSE));
+      await frames.until((_, ended) => ended, "the end of the connection");
+      assert.equal(h.reasons.get(socket.id), "server namespace disconnect");
+    });
+
+    it("socket.disconnect(true) seen by a ws client: the close event comes with 1005", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const peer = await Peer.connect(h);
+      await peer.join();
+      (await serverSide).disconnect(true);
+      assert.deepEqual(await peer.take(1), ["41"]);
+      assert.equal((await peer.closed).code, 1005);
+    });
+
+    it("answers a ws-level ping with a pong carrying the same payload", async () => {
+      const h = await startEngine();
+      const peer = await Peer.connect(h);
+      const pong = once(peer.ws, "pong");
+      peer.ws.ping("are you there?");
+      const [payload] = (await pong) as [Buffer];
+      assert.equal(payload.toString(), "are you there?");
+    });
+
+    it("reads a frame sent in the same TCP write as the upgrade request (the upgrade head)", async () => {
+      const h = await startEngine();
+      const res = await rawRequest(h.port, ENGINE_PATH, upgradeHeaders(h.port), "GET", clientFrame(OP.PING, "early"));
+      open.raws.push(res.socket);
+      assert.equal(res.status, 101);
+      const frames = new FrameCollector(res.socket, res.rest);
+      const [pong] = (await frames.until((f) => f.some((x) => x.opcode === OP.PONG), "a pong")).filter((f) => f.opcode === OP.PONG);
+      assert.equal(pong?.payload.toString(), "early");
+    });
+
+    it("a client's terminate() is noticed: the socket's reason is 'transport close'", async () => {
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const peer = await Peer.connect(h);
+      await peer.join();
+      const socket = await serverSide;
+      const disconnected = once(socket, "disconnect");
+      peer.ws.terminate();
+      assert.equal((await disconnected)[0], "transport close");
+    });
+
+    for (const [name, frame, status] of [
+      ["an unmasked frame", clientFrame(OP.TEXT, '42["hello","x"]', { mask: false }), 1002],
+      ["RSV1 without permessage-deflate", clientFrame(OP.TEXT, '42["hello","x"]', { rsv: 0x40 }), 1002],
+      ["opcode 3", clientFrame(3, "x"), 1002],
+      ["a continuation without a start", clientFrame(OP.CONT, "x"), 1002],
+      ["invalid UTF-8 in a text frame", clientFrame(OP.TEXT, Buffer.from([0x34, 0xff])), 1007],
+      ["a close code 1005 on the wire", clientFrame(OP.CLOSE, closeBody(1005)), 1002],
+    ] as const) {
+      it(`${name}: a close frame with ${status}, the TCP connection ends, the server stays healthy`, async () => {
+        const h = await startEngine();
+        const { frames } = await rawJoined(h);
+        const disconnected = h.nextDisconnect();
+        frames.send(frame);
+        await frames.until((_, ended) => ended, "the end of the connection");
+        assert.equal(closeCodeOf(closeFrameOf(frames.frames)), status, frames.frames.map(describeFrame).join(" | "));
+        assert.equal((await disconnected)[0], "transport error");
+        const second = await Peer.connect(h);
+        await second.join();
+      });
+    }
+
+    it("io.close() closes open WebSocket connections; the client sees the close", async () => {
+      const h = await startEngine();
+      const peers = [await Peer.connect(h), await Peer.connect(h)];
+      await peers[0]!.join();
+      const closed = Promise.all(peers.map((p) => p.closed));
+      const httpClosed = once(h.http, "close");
+      await h.io.close();
+      await httpClosed;
+      for (const { code } of await closed) assert.equal(code, 1005);
+      assert.equal(h.http.listening, false);
+    });
+  });
+}
+
+describe("server ws engine: bad handshakes answered as ws answers them", { timeout: 20_000 }, () => {
+  afterEach(closeAll);
+
+  interface HandshakeRow {
+    name: string;
+    changes: Record<string, string | undefined>;
+    /** What ws gives, where the row pins it (the rtio answer must equal ws's in every row). */
+    status?: number;
+    body?: string;
+  }
+
+  // (Requests engine.io refuses itself, a POST, a bad EIO or sid, never reach the wsEngine; engine.io
+  // destroys their socket right after writing, so what a client reads of them is a race.)
+  const ROWS: HandshakeRow[] = [
+    { name: "no key", changes: { "Sec-WebSocket-Key": undefined }, status: 400, body: "Missing or invalid Sec-WebSocket-Key header" },
+    { name: "a short key", changes: { "Sec-WebSocket-Key": "abc" }, status: 400, body: "Missing or invalid Sec-WebSocket-Key header" },
+    { name: "no version", changes: { "Sec-WebSocket-Version": undefined }, status: 400, body: "Missing or invalid Sec-WebSocket-Version header" },
+    { name: "version 7", changes: { "Sec-WebSocket-Version": "7" }, status: 400, body: "Missing or invalid Sec-WebSocket-Version header" },
+    { name: "a bad subprotocol list", changes: { "Sec-WebSocket-Protocol": "chat,,x" }, status: 400, body: "Invalid Sec-WebSocket-Protocol header" },
+    { name: "a duplicated subprotocol", changes: { "Sec-WebSocket-Protocol": "chat, chat" }, status: 400, body: "Invalid Sec-WebSocket-Protocol header" },
+    { name: "Upgrade: h2c", changes: { Upgrade: "h2c" }, status: 400, body: "Invalid Upgrade header" },
+  ];
+
+  for (const row of ROWS) {
+    it(`${row.name}: ${row.status ?? "as ws"}${row.body ? ` "${row.body}"` : ""}`, async () => {
+      const [ours, theirs] = await Promise.all([start(), start({ wsEngine: WebSocketServer })]);
+      const ask = async (h: Harness): Promise<{ status: number; body: string; version: string | undefined; connection: string | undefined }> => {
+        const res = await rawRequest(h.port, ENGINE_PATH, { ...upgradeHeaders(h.port), ...row.changes });
+        open.raws.push(res.socket);
+        const body = (await res.ended).toString();
+        return { status: res.status, body, version: res.headers["sec-websocket-version"], connection: res.headers["connection"] };
+      };
+      const [got, expected] = await Promise.all([ask(ours), ask(theirs)]);
+      assert.deepEqual(got, expected);
+      if (row.status !== undefined) assert.equal(got.status, row.status);
+      if (row.body !== undefined) assert.equal(got.body, row.body);
+      if (row.body?.includes("Version")) assert.equal(got.version, "13, 8");
+      // The server survives it: a valid client still gets in.
+      const peer = await Peer.connect(ours);
+      await peer.join();
+    });
+  }
+});
