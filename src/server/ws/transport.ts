@@ -40,6 +40,16 @@ export class WebSocketTransport extends Transport {
     return true;
   }
 
+  /**
+   * A WebSocket's headers went out with its 101, so this transport never emits "headers":
+   * the listener engine.io adds for polling responses is not kept. It would keep engine.io's
+   * handshake scope alive, and a sixth event doubles the size of the listener table.
+   */
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (event === "headers") return this;
+    return super.on(event, listener);
+  }
+
   /** @internal A whole message from the connection. */
   _message(data: string | Buffer): void {
     this.onData(data);
