@@ -59,6 +59,7 @@ export class Client {
 
   private setup(): void {
     this.decoder.on("decoded", (packet) => this.ondecoded(packet));
+    compactListenerList(this.decoder);
     this.conn.on("data", (data: unknown) => this.ondata(data));
     this.conn.on("error", onEngineError);
     this.conn.on("close", (reason: string, description?: unknown) => this.onclose(reason as DisconnectReason, description));
@@ -288,6 +289,18 @@ export class Client {
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
   }
+}
+
+/**
+ * component-emitter (the base of socket.io parsers' decoders) pushes a first listener onto an
+ * empty array, which gives the array room for 17: 152 bytes kept by every idle connection. A
+ * copy holds just the one. The emitter only reads, pushes to and splices that list, so a copy
+ * is the same list; any other shape is left alone.
+ */
+function compactListenerList(decoder: unknown): void {
+  const callbacks = (decoder as { _callbacks?: Record<string, unknown> })._callbacks;
+  const list = callbacks?.$decoded;
+  if (Array.isArray(list)) callbacks!.$decoded = list.slice();
 }
 
 /** Engine errors are logged only; one function for every connection, not a closure each. */

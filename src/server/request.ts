@@ -105,6 +105,10 @@ function dropUpgradeErrorListener(engine: EngineInternals): void {
   for (const fn of ws.listeners("error")) {
     if (fn.name === "onUpgradeError") ws.removeListener("error", fn as (...a: unknown[]) => void);
   }
+  // Node's EventEmitter gives an emptied emitter a fresh listener table (~180 bytes), and
+  // equally accepts none until the next listener, as our own emitters start (typed-emitter.ts).
+  const table = ws as unknown as { _events: object | undefined; _eventsCount?: number };
+  if (table._eventsCount === 0) table._events = undefined;
 }
 
 // engine.io's WebSocketResponse re-emits the TCP socket's "close" for middlewares; with none,

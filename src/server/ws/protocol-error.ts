@@ -13,7 +13,9 @@ export type WebSocketErrorCode =
   | "WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH"
   | "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
   | "WS_ERR_INVALID_UTF8"
-  | "WS_ERR_INVALID_CLOSE_CODE";
+  | "WS_ERR_INVALID_CLOSE_CODE"
+  /** rtio's own: ws has no bound on how many frames one message may be split into. */
+  | "WS_ERR_TOO_MANY_FRAGMENTS";
 
 /** A protocol error in what a client sent; the connection is closed with `status`. */
 export class WebSocketError extends Error {
