@@ -37,6 +37,8 @@ interface Harness {
   /** Server-side sockets as they connect, and why each disconnected. */
   sockets: Socket[];
   reasons: Map<string, string>;
+  /** Every TCP connection the http server accepted, and its "close" event. */
+  tcp: Map<NetSocket, Promise<unknown>>;
   /** The next server-side socket to connect. */
   nextSocket(): Promise<Socket>;
   /** The next disconnect reason. */
@@ -52,6 +54,9 @@ async function closeAll(): Promise<void> {
   for (const ws of peers) ws.terminate();
   for (const raw of raws) raw.destroy();
   await Promise.all(harnesses.map((h) => h.io.close()));
+  // http.close() does not wait for upgraded sockets: wait until the server has seen each one
+  // close, so that no timer of theirs (ws's 30 s close timer) outlives the test.
+  await Promise.all(harnesses.flatMap((h) => [...h.tcp.values()]));
 }
 
 async function start(opts: Partial<ServerOptions> = {}): Promise<Harness> {
@@ -61,6 +66,8 @@ async function start(opts: Partial<ServerOptions> = {}): Promise<Harness> {
   const port = (http.address() as AddressInfo).port;
   const sockets: Socket[] = [];
   const reasons = new Map<string, string>();
+  const tcp = new Map<NetSocket, Promise<unknown>>();
+  http.on("connection", (socket: NetSocket) => tcp.set(socket, new Promise((resolve) => socket.once("close", resolve))));
   io.on("connection", (socket) => {
     sockets.push(socket);
     socket.on("disconnect", (reason) => reasons.set(socket.id, reason));
@@ -77,6 +84,7 @@ async function start(opts: Partial<ServerOptions> = {}): Promise<Harness> {
     url: `ws://127.0.0.1:${port}${ENGINE_PATH}`,
     sockets,
     reasons,
+    tcp,
     nextSocket: () => once(io, "connection").then(([s]) => s as Socket),
     nextDisconnect: () =>
       new Promise((resolve) => {
@@ -99,7 +107,8 @@ class Peer {
 
   constructor(readonly ws: WebSocket) {
     open.peers.push(ws);
-    this.closed = once(ws, "close").then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+    // Not events.once: that would reject on the client's "error" event, which a refused peer may emit.
+    this.closed = new Promise((resolve) => ws.once("close", (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
     ws.on("error", () => undefined);
     ws.on("message", (data: Buffer, binary: boolean) => {
       if (!binary && data.toString() === "2") return ws.send("3");
@@ -432,6 +441,66 @@ for (const engine of ENGINES) {
         await second.join();
       });
     }
+
+    it("the 101 response carries the headers engine.io's initial_headers and headers listeners add", async () => {
+      const h = await startEngine();
+      h.io.engine.on("initial_headers", (headers: Record<string, string>) => {
+        headers["X-Initial"] = "yes";
+      });
+      h.io.engine.on("headers", (headers: Record<string, string>) => {
+        headers["X-Every"] = "1";
+      });
+      const { res, frames } = await rawUpgrade(h);
+      assert.equal(res.status, 101);
+      await frames.text("0{");
+      assert.equal(res.headers["x-initial"], "yes");
+      assert.equal(res.headers["x-every"], "1");
+      assert.equal(res.headers["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    });
+
+    it("a client that half-closes TCP without a close frame: the server closes too, the reason is 'transport close'", async () => {
+      const h = await startEngine();
+      const { res, frames } = await rawJoined(h);
+      const disconnected = h.nextDisconnect();
+      res.socket.end();
+      await frames.until((_, ended) => ended, "the end of the connection");
+      assert.equal(closeFrameOf(frames.frames), undefined, "no close frame on a connection the client has left");
+      assert.equal((await disconnected)[0], "transport close");
+    });
+
+    it(
+      "a message in 20000 empty fragments is refused with 1008, as ws's maxFragments (16384) does",
+      engine.name === "rtio's engine" ? { todo: "FrameReader bounds neither the fragment count nor skips empty fragments" } : {},
+      async () => {
+        const h = await startEngine();
+        const { frames } = await rawJoined(h);
+        const flood = [clientFrame(OP.TEXT, "4", { fin: false }), ...Array.from({ length: 20_000 }, () => clientFrame(OP.CONT, "", { fin: false }))];
+        frames.send(Buffer.concat(flood));
+        frames.send(clientFrame(OP.PING, "still there?"));
+        // Whichever comes first: a close frame (refused) or the pong (still reading).
+        await frames.until((f) => f.some((x) => x.opcode === OP.CLOSE || x.opcode === OP.PONG), "a close frame or a pong");
+        assert.equal(closeCodeOf(closeFrameOf(frames.frames)), 1008, frames.frames.map(describeFrame).join(" | "));
+      },
+    );
+
+    it("a server-initiated close the client never answers is dropped after 30 s (fake timers)", async (t) => {
+      // Faked from the start, so that engine.io's own timers (set and cleared here) are fake too.
+      t.mock.timers.enable({ apis: ["setTimeout"] });
+      const h = await startEngine();
+      const serverSide = h.nextSocket();
+      const { frames } = await rawJoined(h);
+      const socket = await serverSide;
+      // The TCP socket under the server's WebSocket (`_socket` in ws's API and in rtio's).
+      const tcp = (socket.conn.transport as unknown as { socket: { _socket: NetSocket } }).socket._socket;
+      socket.disconnect(true);
+      await frames.until((f) => closeFrameOf(f) !== undefined, "a close frame");
+      t.mock.timers.tick(29_999);
+      assert.equal(tcp.destroyed, false, "still waiting for the client's close frame");
+      t.mock.timers.tick(1);
+      assert.equal(tcp.destroyed, true, "dropped at 30 s");
+      t.mock.timers.reset();
+      await frames.until((_, ended) => ended, "the end of the connection");
+    });
 
     it("io.close() closes open WebSocket connections; the client sees the close", async () => {
       const h = await startEngine();
