@@ -3,7 +3,7 @@
 // against `ws`'s server as engine.io's wsEngine, so every expectation is also what ws does.
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo, Socket as NetSocket } from "node:net";
 import { afterEach, describe, it } from "node:test";
 import { createRequire } from "node:module";
@@ -559,3 +559,254 @@ describe("server ws engine: bad handshakes answered as ws answers them", { timeo
     });
   }
 });
+
+/** The part of a server-side WebSocket both rtio's WebSocketConnection and ws's WebSocket have. */
+interface ServerWebSocket {
+  readonly readyState: number;
+  readonly protocol: string;
+  readonly bufferedAmount: number;
+  send(data: unknown, cb?: (err?: Error | null) => void): void;
+  ping(data?: unknown): void;
+  close(code?: number, reason?: string | Buffer): void;
+  terminate(): void;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (...args: never[]) => void): unknown;
+}
+interface UpgradeEngine {
+  handleUpgrade(req: IncomingMessage, socket: NetSocket, head: Buffer, cb: (ws: ServerWebSocket) => void): void;
+  close(cb?: (err?: Error) => void): void;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+const STANDALONE: Array<{ name: string; make: () => UpgradeEngine }> = [
+  { name: "rtio's WebSocketEngine", make: () => new WebSocketEngine({ maxPayload: 1024 }) as unknown as UpgradeEngine },
+  { name: "ws's WebSocketServer", make: () => new WebSocketServer({ noServer: true, maxPayload: 1024 }) as unknown as UpgradeEngine },
+];
+
+for (const variant of STANDALONE) {
+  describe(`server ws engine: the ws API on a bare http server (${variant.name})`, { timeout: 20_000 }, () => {
+    let http: HttpServer | undefined;
+    let engine: UpgradeEngine;
+    let url = "";
+    let port = 0;
+    let accepted: ServerWebSocket[] = [];
+    const clients: WebSocket[] = [];
+    const raws: NetSocket[] = [];
+
+    async function setUp(): Promise<void> {
+      engine = variant.make();
+      accepted = [];
+      http = createServer();
+      http.on("upgrade", (req: IncomingMessage, socket: NetSocket, head: Buffer) => {
+        engine.handleUpgrade(req, socket, head, (ws) => {
+          accepted.push(ws);
+          http!.emit("ws", ws);
+        });
+      });
+      await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
+      port = (http.address() as AddressInfo).port;
+      url = `ws://127.0.0.1:${port}/`;
+    }
+
+    /** A ws client and the server's end of it. */
+    async function pair(protocols?: string[]): Promise<{ client: WebSocket; server: ServerWebSocket }> {
+      const serverSide = once(http!, "ws") as Promise<[ServerWebSocket]>;
+      const client = new WebSocket(url, protocols);
+      clients.push(client);
+      client.on("error", () => undefined);
+      await once(client, "open");
+      const [server] = await serverSide;
+      return { client, server };
+    }
+
+    afterEach(async () => {
+      for (const c of clients.splice(0)) c.terminate();
+      for (const r of raws.splice(0)) r.destroy();
+      for (const ws of accepted) if (ws.readyState !== 3) ws.terminate();
+      await Promise.all(accepted.filter((ws) => ws.readyState !== 3).map((ws) => new Promise((resolve) => ws.once("close", resolve))));
+      await new Promise((resolve) => http?.close(resolve));
+      http = undefined;
+    });
+
+    it("send: strings as text, Buffers and typed arrays as binary, numbers as text; the callback runs once written", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      const got: Array<[string, boolean]> = [];
+      const all = new Promise<void>((resolve) =>
+        client.on("message", (data: Buffer, isBinary: boolean) => {
+          got.push([isBinary ? data.toString("hex") : data.toString(), isBinary]);
+          if (got.length === 4) resolve();
+        }),
+      );
+      const written = new Promise<unknown>((resolve) => server.send("text é", resolve));
+      server.send(Buffer.from([1, 2]));
+      server.send(new Uint8Array([3, 4]));
+      server.send(42);
+      assert.equal(await written, null, "no error for a write that went out (ws passes null)");
+      await all;
+      assert.deepEqual(got, [
+        ["text é", false],
+        ["0102", true],
+        ["0304", true],
+        ["42", false],
+      ]);
+    });
+
+    it("delivers client messages with ws's (data, isBinary) arguments", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      const got: Array<[Buffer, boolean]> = [];
+      const both = new Promise<void>((resolve) =>
+        server.on("message", (data: Buffer, isBinary: boolean) => {
+          got.push([data, isBinary]);
+          if (got.length === 2) resolve();
+        }),
+      );
+      client.send("hé");
+      client.send(Buffer.from([9, 8, 7]));
+      await both;
+      assert.equal(got[0]![1], false);
+      assert.equal(got[0]![0].toString(), "hé");
+      assert.deepEqual(got[1], [Buffer.from([9, 8, 7]), true]);
+    });
+
+    it("server ping: the client pongs and the server sees 'pong' with the payload; client ping: the server sees 'ping'", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      const pong = once(server as unknown as NodeJS.EventEmitter, "pong");
+      server.ping("from server");
+      assert.equal(((await pong) as [Buffer])[0].toString(), "from server");
+      const ping = once(server as unknown as NodeJS.EventEmitter, "ping");
+      client.ping("from client");
+      assert.equal(((await ping) as [Buffer])[0].toString(), "from client");
+    });
+
+    it("close(4000, reason): the client sees it, the server's close event has the code the client echoed; readyState goes 1, 2, 3", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      assert.equal(server.readyState, 1);
+      const clientClosed = once(client, "close");
+      const serverClosed = once(server as unknown as NodeJS.EventEmitter, "close");
+      server.close(4000, "see you");
+      assert.equal(server.readyState, 2);
+      const [code, reason] = (await clientClosed) as [number, Buffer];
+      assert.deepEqual([code, reason.toString()], [4000, "see you"]);
+      const [serverCode, serverReason] = (await serverClosed) as [number, Buffer];
+      assert.deepEqual([serverCode, serverReason.toString()], [4000, "see you"]);
+      assert.equal(server.readyState, 3);
+    });
+
+    it("after close(), send calls back with ws's 'not open' error", async () => {
+      await setUp();
+      const { server } = await pair();
+      server.close();
+      const err = await new Promise<Error | null | undefined>((resolve) => server.send("late", resolve));
+      assert.equal(err?.message, "WebSocket is not open: readyState 2 (CLOSING)");
+    });
+
+    it("argument errors: a ping over 125 bytes, a bad close code, a reason over 123 bytes", async () => {
+      await setUp();
+      // One connection per close() check: once close() has thrown, ws's socket is left CLOSING.
+      const [a, b] = [await pair(), await pair()];
+      assert.throws(() => a.server.ping(Buffer.alloc(126)), { name: "RangeError", message: "The data size must not be greater than 125 bytes" });
+      assert.throws(() => a.server.close(1005), { name: "TypeError", message: "First argument must be a valid error code number" });
+      assert.throws(() => b.server.close(1000, "x".repeat(124)), { name: "RangeError", message: "The message must not be greater than 123 bytes" });
+    });
+
+    it("terminate(): both sides see 1006", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      const clientClosed = once(client, "close");
+      const serverClosed = once(server as unknown as NodeJS.EventEmitter, "close");
+      server.terminate();
+      assert.equal(((await clientClosed) as [number])[0], 1006);
+      assert.equal(((await serverClosed) as [number])[0], 1006);
+    });
+
+    it("protocol, and bufferedAmount at rest", async () => {
+      await setUp();
+      const { server } = await pair(["b", "a"]);
+      assert.equal(server.protocol, "b");
+      assert.equal(server.bufferedAmount, 0);
+      const { server: plain } = await pair();
+      assert.equal(plain.protocol, "");
+    });
+
+    it("a protocol error emits 'error' with ws's code and a close frame with 1002", async () => {
+      await setUp();
+      const serverSide = once(http!, "ws") as Promise<[ServerWebSocket]>;
+      const res = await rawRequest(port, "/", upgradeHeaders(port));
+      raws.push(res.socket);
+      const [server] = await serverSide;
+      const error = once(server as unknown as NodeJS.EventEmitter, "error");
+      const closed = new Promise<[number]>((resolve) => server.once("close", (code: number) => resolve([code])));
+      const frames = new FrameCollector(res.socket, res.rest);
+      res.socket.write(clientFrame(OP.TEXT, "x", { mask: false }));
+      const [err] = (await error) as [Error & { code: string }];
+      assert.equal(err.code, "WS_ERR_EXPECTED_MASK");
+      assert.match(err.message, /MASK must be set$/);
+      await frames.until((_, ended) => ended, "the end of the connection");
+      assert.equal(closeCodeOf(closeFrameOf(frames.frames)), 1002);
+      await closed;
+    });
+
+    it(
+      "after a protocol error, the server's 'close' event reports 1006 (no close frame came back), as ws does",
+      variant.name.startsWith("rtio") ? { todo: "WebSocketConnection.onProtocolError sets closeCode to the error's status" } : {},
+      async () => {
+        await setUp();
+        const serverSide = once(http!, "ws") as Promise<[ServerWebSocket]>;
+        const res = await rawRequest(port, "/", upgradeHeaders(port));
+        raws.push(res.socket);
+        const [server] = await serverSide;
+        server.on("error", () => undefined);
+        const closed = new Promise<number>((resolve) => server.once("close", (code: number) => resolve(code)));
+        res.socket.write(clientFrame(OP.TEXT, "x", { rsv: 0x40 }));
+        assert.equal(await closed, 1006);
+      },
+    );
+
+    it("a message over maxPayload: 'error' with WS_ERR_UNSUPPORTED_MESSAGE_LENGTH, the client sees 1009", async () => {
+      await setUp();
+      const { client, server } = await pair();
+      const error = once(server as unknown as NodeJS.EventEmitter, "error");
+      const clientClosed = once(client, "close");
+      client.send(Buffer.alloc(1025));
+      assert.equal(((await error) as [Error & { code: string }])[0].code, "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH");
+      assert.equal(((await clientClosed) as [number])[0], 1009);
+    });
+
+    it("once closed, the engine emits 'close', calls back, and answers new upgrades with 503", async () => {
+      await setUp();
+      const closedEvent = once(engine as unknown as NodeJS.EventEmitter, "close");
+      const callback = new Promise<unknown>((resolve) => engine.close(resolve));
+      await closedEvent;
+      assert.equal(await callback, undefined);
+      const res = await rawRequest(port, "/", upgradeHeaders(port));
+      raws.push(res.socket);
+      assert.equal(res.status, 503);
+      assert.equal((await res.ended).toString(), "Service Unavailable");
+    });
+
+    it("handleUpgrade twice with one socket throws ws's error", async () => {
+      await setUp();
+      http!.removeAllListeners("upgrade");
+      const thrown = new Promise<unknown>((resolve) =>
+        http!.on("upgrade", (req: IncomingMessage, socket: NetSocket, head: Buffer) => {
+          engine.handleUpgrade(req, socket, head, (ws) => accepted.push(ws));
+          try {
+            engine.handleUpgrade(req, socket, head, (ws) => accepted.push(ws));
+            resolve(undefined);
+          } catch (err) {
+            resolve(err);
+          }
+        }),
+      );
+      const res = await rawRequest(port, "/", upgradeHeaders(port));
+      raws.push(res.socket);
+      const err = (await thrown) as Error | undefined;
+      assert.match(err?.message ?? "", /^server\.handleUpgrade\(\) was called more than once with the same socket/);
+      assert.equal(accepted.length, 1);
+    });
+  });
+}
