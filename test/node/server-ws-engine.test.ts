@@ -516,6 +516,45 @@ for (const engine of ENGINES) {
   });
 }
 
+describe("server ws engine: nothing left behind", { timeout: 30_000 }, () => {
+  // A process of its own: a server, a ws client joined to it, then io.close() and nothing else.
+  // The process must exit by itself, so the engine left no socket or timer holding it.
+  const script = (serverModule: string): string => `
+    import { createServer } from "node:http";
+    import WebSocket from "ws";
+    const { Server } = await import(${JSON.stringify(serverModule)});
+    const http = createServer();
+    const io = new Server(http);
+    await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const joined = new Promise((resolve) => io.on("connection", resolve));
+    const ws = new WebSocket("ws://127.0.0.1:" + http.address().port + "${ENGINE_PATH}");
+    ws.on("message", (data) => { if (String(data).startsWith("0{")) ws.send("40"); });
+    ws.on("close", (code) => console.log("client closed " + code));
+    await joined;
+    await io.close();
+    console.log("server closed");
+  `;
+
+  it("io.close() with a client still connected: both sides close and the process exits by itself", async () => {
+    const { spawn } = await import("node:child_process");
+    const serverModule = new URL("../../src/server/index.ts", import.meta.url).href;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script(serverModule)], {
+      cwd: new URL("../..", import.meta.url),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    // A safety net only: the child is expected to exit long before.
+    const guard = setTimeout(() => child.kill(), 25_000);
+    const [code] = (await once(child, "exit")) as [number | null];
+    clearTimeout(guard);
+    assert.equal(code, 0, out);
+    assert.match(out, /server closed/);
+    assert.match(out, /client closed 1005/);
+  });
+});
+
 describe("server ws engine: bad handshakes answered as ws answers them", { timeout: 20_000 }, () => {
   afterEach(closeAll);
 
