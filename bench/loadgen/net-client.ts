@@ -9,17 +9,21 @@
  *
  * What it checks: the `101` status line, that frames are well formed, unfragmented and
  * unmasked, and that the first Engine.IO packet is `open` and the Socket.IO reply a connect
- * with a `sid`. What it does not: the `Sec-WebSocket-Accept` value (the servers under test all
- * use `ws`, and a wrong value cannot get past its own handshake code anyway).
+ * with a `sid`. What it does not: the `Sec-WebSocket-Accept` value (computing it is a SHA-1 per
+ * connection, the very cost this client avoids).
+ *
+ * The framing helpers (key, request, client frames, `FrameReader`) are exported for the
+ * polling-then-upgrade client (poll-client.ts).
  */
 import { randomFillSync } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import type { Tally } from "./tally.js";
 
-const OP_TEXT = 0x1;
-const OP_BINARY = 0x2;
-const OP_CLOSE = 0x8;
-const OP_PING = 0x9;
+export const OP_TEXT = 0x1;
+export const OP_BINARY = 0x2;
+export const OP_CLOSE = 0x8;
+export const OP_PING = 0x9;
+const OP_PONG = 0xa;
 
 /** Random bytes for 64 `Sec-WebSocket-Key`s at a time. */
 const keyPool = Buffer.alloc(16 * 64);
@@ -34,9 +38,10 @@ function webSocketKey(): string {
   return keyPool.toString("base64", keyAt - 16, keyAt);
 }
 
-function upgradeRequest(port: number): string {
+/** The HTTP upgrade request for the WebSocket transport; `sid` upgrades an existing polling session. */
+export function upgradeRequest(port: number, sid?: string): string {
   return (
-    "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n" +
+    `GET /socket.io/?EIO=4&transport=websocket${sid === undefined ? "" : `&sid=${sid}`} HTTP/1.1\r\n` +
     `Host: 127.0.0.1:${port}\r\n` +
     "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n" +
     `Sec-WebSocket-Key: ${webSocketKey()}\r\n\r\n`
@@ -54,17 +59,93 @@ export function clientFrame(text: string, opcode = OP_TEXT): Buffer {
 }
 
 const CONNECT = clientFrame("40");
-const PONG = clientFrame("3");
+export const PONG = clientFrame("3");
 const STATUS_101 = "HTTP/1.1 101 ";
 const HEAD_END = Buffer.from("\r\n\r\n");
+
+/** What a `FrameReader` reports to the client that owns the socket. */
+export interface FrameHandlers {
+  /** The `101` head has been read; frames follow. */
+  onopen(): void;
+  /** A text or binary frame (pings are answered and close frames reported by the client). */
+  onframe(opcode: number, buf: Buffer, start: number, end: number): void;
+  fail(err: Error): void;
+}
+
+/**
+ * The inbound side of one client WebSocket: the HTTP response head (which must be `101`), then
+ * whole frames, which must be unfragmented and unmasked. Pings are answered here; everything
+ * else goes to the handlers. `name` prefixes the error messages.
+ */
+export class FrameReader {
+  /** Bytes of an incomplete frame (or of the HTTP head), kept for the next chunk. */
+  private rest: Buffer | undefined;
+  private head = true;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly name: string,
+    private readonly handlers: FrameHandlers,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = undefined;
+    if (this.head) {
+      const end = buf.indexOf(HEAD_END);
+      if (end === -1) {
+        this.rest = buf;
+        return;
+      }
+      const status = buf.toString("latin1", 0, buf.indexOf("\r\n"));
+      if (!status.startsWith(STATUS_101)) return this.handlers.fail(new Error(`${this.name}: upgrade refused: ${status}`));
+      this.head = false;
+      this.handlers.onopen();
+      buf = buf.subarray(end + HEAD_END.length);
+    }
+    let at = 0;
+    while (at < buf.length && !this.socket.destroyed) {
+      const used = this.frame(buf, at);
+      if (used === 0) break;
+      at += used;
+    }
+    if (at < buf.length && !this.socket.destroyed) this.rest = buf.subarray(at);
+  }
+
+  /** Handles the frame at `at`; returns its length, or 0 if it has not fully arrived. */
+  private frame(buf: Buffer, at: number): number {
+    if (buf.length - at < 2) return 0;
+    const b0 = buf[at]!;
+    const b1 = buf[at + 1]!;
+    if ((b0 & 0x80) === 0 || (b1 & 0x80) !== 0) {
+      this.handlers.fail(new Error(`${this.name}: fragmented or masked server frame`));
+      return buf.length - at;
+    }
+    let length = b1 & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      if (buf.length - at < 4) return 0;
+      length = buf.readUInt16BE(at + 2);
+      start = at + 4;
+    } else if (length === 127) {
+      if (buf.length - at < 10) return 0;
+      length = buf.readUInt32BE(at + 2) * 2 ** 32 + buf.readUInt32BE(at + 6);
+      start = at + 10;
+    }
+    if (buf.length - start < length) return 0;
+    const opcode = b0 & 0x0f;
+    if (opcode === OP_PING) this.socket.write(clientFrame(buf.toString("latin1", start, start + length), OP_PONG));
+    else this.handlers.onframe(opcode, buf, start, start + length);
+    return start + length - at;
+  }
+}
 
 type Phase = "upgrade" | "open" | "connect" | "connected";
 
 export class NetClient {
   private readonly socket: Socket;
+  private readonly reader: FrameReader;
   private phase: Phase = "upgrade";
-  /** Bytes of an incomplete frame (or of the HTTP head), kept for the next chunk. */
-  private rest: Buffer | undefined;
   private readonly tally: Tally;
   private settle: ((err?: Error) => void) | undefined;
 
@@ -72,9 +153,14 @@ export class NetClient {
     this.tally = tally;
     this.settle = settle;
     this.socket = connect(port, "127.0.0.1");
+    this.reader = new FrameReader(this.socket, "net client", {
+      onopen: () => void (this.phase = "open"),
+      onframe: (opcode, buf, start, end) => this.onframe(opcode, buf, start, end),
+      fail: (err) => this.fail(err),
+    });
     this.socket.setNoDelay(true);
     this.socket.write(upgradeRequest(port));
-    this.socket.on("data", (chunk: Buffer) => this.ondata(chunk));
+    this.socket.on("data", (chunk: Buffer) => this.reader.push(chunk));
     this.socket.on("error", (err) => this.fail(err));
     this.socket.on("close", () => this.fail(new Error(`net client: connection closed during ${this.phase}`)));
   }
@@ -95,61 +181,11 @@ export class NetClient {
     settle?.(err);
   }
 
-  private ondata(chunk: Buffer): void {
-    let buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    this.rest = undefined;
-    if (this.phase === "upgrade") {
-      const end = buf.indexOf(HEAD_END);
-      if (end === -1) {
-        this.rest = buf;
-        return;
-      }
-      const status = buf.toString("latin1", 0, buf.indexOf("\r\n"));
-      if (!status.startsWith(STATUS_101)) return this.fail(new Error(`net client: upgrade refused: ${status}`));
-      this.phase = "open";
-      buf = buf.subarray(end + HEAD_END.length);
-    }
-    let at = 0;
-    while (at < buf.length && !this.socket.destroyed) {
-      const used = this.frame(buf, at);
-      if (used === 0) break;
-      at += used;
-    }
-    if (at < buf.length) this.rest = buf.subarray(at);
-  }
-
-  /** Handles the frame at `at`; returns its length, or 0 if it has not fully arrived. */
-  private frame(buf: Buffer, at: number): number {
-    if (buf.length - at < 2) return 0;
-    const b0 = buf[at]!;
-    const b1 = buf[at + 1]!;
-    if ((b0 & 0x80) === 0 || (b1 & 0x80) !== 0) {
-      this.fail(new Error("net client: fragmented or masked server frame"));
-      return buf.length - at;
-    }
-    let length = b1 & 0x7f;
-    let start = at + 2;
-    if (length === 126) {
-      if (buf.length - at < 4) return 0;
-      length = buf.readUInt16BE(at + 2);
-      start = at + 4;
-    } else if (length === 127) {
-      if (buf.length - at < 10) return 0;
-      length = buf.readUInt32BE(at + 2) * 2 ** 32 + buf.readUInt32BE(at + 6);
-      start = at + 10;
-    }
-    if (buf.length - start < length) return 0;
-    this.onframe(b0 & 0x0f, buf, start, start + length);
-    return start + length - at;
-  }
-
   private onframe(opcode: number, buf: Buffer, start: number, end: number): void {
     if (opcode === OP_BINARY) {
       this.tally.binary++;
     } else if (opcode === OP_TEXT) {
       this.ontext(buf, start, end);
-    } else if (opcode === OP_PING) {
-      this.socket.write(clientFrame(buf.toString("latin1", start, end), 0xa));
     } else if (opcode === OP_CLOSE) {
       this.fail(new Error(`net client: server closed the WebSocket during ${this.phase}`));
     }
