@@ -442,6 +442,23 @@ for (const engine of ENGINES) {
       });
     }
 
+    it(
+      "a protocol error's disconnect description carries ws's error text",
+      engine.name === "rtio's engine" ? { todo: "rtio's text is 'WebSocketError: RSV1 must be clear'; ws's 'RangeError: Invalid WebSocket frame: RSV1 must be clear'" } : {},
+      async () => {
+        const h = await startEngine();
+        const serverSide = h.nextSocket();
+        const { frames } = await rawJoined(h);
+        const socket = await serverSide;
+        const disconnected = once(socket, "disconnect") as Promise<[string, { message?: string; type?: string }]>;
+        frames.send(clientFrame(OP.TEXT, "x", { rsv: 0x40 }));
+        const [reason, description] = await disconnected;
+        assert.equal(reason, "transport error");
+        assert.equal(description.type, "TransportError");
+        assert.equal(description.message, "RangeError: Invalid WebSocket frame: RSV1 must be clear");
+      },
+    );
+
     it("the 101 response carries the headers engine.io's initial_headers and headers listeners add", async () => {
       const h = await startEngine();
       h.io.engine.on("initial_headers", (headers: Record<string, string>) => {
