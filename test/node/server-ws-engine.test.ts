@@ -1,6 +1,7 @@
 // rtio's own WebSocket server (the wsEngine engine.io gets by default) over real sockets, with
 // `ws`'s client and raw TCP as peers. The behavioural specs run twice: against rtio's engine and
 // against `ws`'s server as engine.io's wsEngine, so every expectation is also what ws does.
+// (The suite timeouts are safety nets for a loaded machine: a suite runs in a few seconds.)
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
@@ -175,7 +176,7 @@ async function rawJoined(h: Harness): Promise<{ res: RawResponse; frames: FrameC
 const closeFrameOf = (frames: readonly ServerFrame[]): ServerFrame | undefined => frames.find((f) => f.opcode === OP.CLOSE);
 const closeCodeOf = (frame: ServerFrame | undefined): number | undefined => (frame && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined);
 
-describe("server ws engine: which engine engine.io gets", { timeout: 20_000 }, () => {
+describe("server ws engine: which engine engine.io gets", { timeout: 90_000 }, () => {
   afterEach(closeAll);
 
   it("rtio's WebSocketEngine by default, and its connections are rtio's", async () => {
@@ -234,7 +235,7 @@ const ENGINES: Array<{ name: string; opts: Partial<ServerOptions> }> = [
 ];
 
 for (const engine of ENGINES) {
-  describe(`server ws engine: a session (${engine.name})`, { timeout: 20_000 }, () => {
+  describe(`server ws engine: a session (${engine.name})`, { timeout: 90_000 }, () => {
     afterEach(closeAll);
     const startEngine = (opts: Partial<ServerOptions> = {}): Promise<Harness> => start({ ...engine.opts, ...opts });
 
@@ -544,7 +545,7 @@ for (const engine of ENGINES) {
   });
 }
 
-describe("server ws engine: nothing left behind", { timeout: 30_000 }, () => {
+describe("server ws engine: nothing left behind", { timeout: 60_000 }, () => {
   // A process of its own: a server, a ws client joined to it, then io.close() and nothing else.
   // The process must exit by itself, so the engine left no socket or timer holding it.
   const script = (serverModule: string): string => `
@@ -574,7 +575,7 @@ describe("server ws engine: nothing left behind", { timeout: 30_000 }, () => {
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
     // A safety net only: the child is expected to exit long before.
-    const guard = setTimeout(() => child.kill(), 25_000);
+    const guard = setTimeout(() => child.kill(), 50_000);
     const [code] = (await once(child, "exit")) as [number | null];
     clearTimeout(guard);
     assert.equal(code, 0, out);
@@ -583,7 +584,7 @@ describe("server ws engine: nothing left behind", { timeout: 30_000 }, () => {
   });
 });
 
-describe("server ws engine: bad handshakes answered as ws answers them", { timeout: 20_000 }, () => {
+describe("server ws engine: bad handshakes answered as ws answers them", { timeout: 90_000 }, () => {
   afterEach(closeAll);
 
   interface HandshakeRow {
@@ -651,7 +652,7 @@ const STANDALONE: Array<{ name: string; make: () => UpgradeEngine }> = [
 ];
 
 for (const variant of STANDALONE) {
-  describe(`server ws engine: the ws API on a bare http server (${variant.name})`, { timeout: 20_000 }, () => {
+  describe(`server ws engine: the ws API on a bare http server (${variant.name})`, { timeout: 90_000 }, () => {
     let http: HttpServer | undefined;
     let engine: UpgradeEngine;
     let url = "";
