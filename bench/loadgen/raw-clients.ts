@@ -1,13 +1,15 @@
 /**
  * A load-generator process holding many raw connections (see raw-client.ts) plus, for the
- * connect storm, bare-TCP ones (net-client.ts) and socket.io-client connections that start on
- * polling and upgrade. The same
- * clients drive every server implementation, so only the server differs between rows.
+ * connect storm, bare-TCP ones (net-client.ts), bare ones that start on polling and upgrade
+ * (poll-client.ts), and socket.io-client connections that do the same (`connectPolling`, kept
+ * to compare the clients' own cost). The same clients drive every server implementation, so
+ * only the server differs between rows.
  */
 import type WebSocket from "ws";
 import { io as sioClient, type Socket as SioSocket } from "socket.io-client";
 import { cpuMsSince, ready, serve } from "../lib/rpc.js";
 import { connectNet, type NetClient } from "./net-client.js";
+import { connectPoll, pollAgent, type PollClient } from "./poll-client.js";
 import { connectRaw } from "./raw-client.js";
 import { Tally } from "./tally.js";
 
@@ -22,6 +24,9 @@ interface ConnectArgs {
 const tally = new Tally();
 const sockets: WebSocket[] = [];
 const netClients: NetClient[] = [];
+const pollClients: PollClient[] = [];
+/** One keep-alive agent for every polling request of this process; 256 connections in flight is far above any scenario's. */
+const agent = pollAgent(256);
 const pollers: SioSocket[] = [];
 /** CPU is counted from the last reset, so a scenario can tell whether this process bounds its rate. */
 let cpuSince = process.cpuUsage();
@@ -49,6 +54,12 @@ async function connectBare(args: ConnectArgs): Promise<number> {
   return netClients.filter((c) => c.connected).length;
 }
 
+/** Bare clients on polling first (see poll-client.ts); resolves with how many completed the upgrade. */
+async function connectPollBare(args: ConnectArgs): Promise<number> {
+  await pool(args, pollClients, () => connectPoll(args.port, agent, tally, args.timeoutMs));
+  return pollClients.filter((c) => c.connected).length;
+}
+
 /** socket.io-client on polling first, resolved once each has upgraded to WebSocket. */
 async function connectPolling(args: ConnectArgs): Promise<number> {
   const one = () =>
@@ -74,6 +85,7 @@ async function connectPolling(args: ConnectArgs): Promise<number> {
 serve({
   connect: (args: ConnectArgs) => connect(args),
   connectNet: (args: ConnectArgs) => connectBare(args),
+  connectPollNet: (args: ConnectArgs) => connectPollBare(args),
   connectPolling: (args: ConnectArgs) => connectPolling(args),
   reset: (track: boolean) => {
     cpuSince = process.cpuUsage();
@@ -90,6 +102,10 @@ serve({
   close: () => {
     for (const ws of sockets.splice(0)) ws.terminate();
     for (const c of netClients.splice(0)) c.terminate();
+    for (const c of pollClients.splice(0)) c.terminate();
+    // Idle keep-alive sockets would outlive the round, and the server may close them under a
+    // request of the next one; the agent opens new ones as needed.
+    agent.destroy();
     for (const s of pollers.splice(0)) s.disconnect();
     return null;
   },
