@@ -445,7 +445,6 @@ for (const engine of ENGINES) {
 
     it(
       "a protocol error's disconnect description carries ws's error text",
-      engine.name === "rtio's engine" ? { todo: "rtio's text is 'WebSocketError: RSV1 must be clear'; ws's 'RangeError: Invalid WebSocket frame: RSV1 must be clear'" } : {},
       async () => {
         const h = await startEngine();
         const serverSide = h.nextSocket();
@@ -505,7 +504,6 @@ for (const engine of ENGINES) {
 
     it(
       "... with ws's close code 1008",
-      engine.name === "rtio's engine" ? { todo: "FrameReader refuses with 1009 (WS_ERR_TOO_MANY_FRAGMENTS); ws with 1008 (WS_ERR_TOO_MANY_BUFFERED_PARTS)" } : {},
       async () => {
         const h = await startEngine();
         assert.equal(closeCodeOf(closeFrameOf(await fragmentFlood(h))), 1008);
@@ -820,7 +818,6 @@ for (const variant of STANDALONE) {
 
     it(
       "after a protocol error, the server's 'close' event reports 1006 (no close frame came back), as ws does",
-      variant.name.startsWith("rtio") ? { todo: "WebSocketConnection.onProtocolError sets closeCode to the error's status" } : {},
       async () => {
         await setUp();
         const serverSide = once(http!, "ws") as Promise<[ServerWebSocket]>;

@@ -183,7 +183,7 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
 
   /** The client broke the protocol: close with the error's status, and report it once. */
   onProtocolError(error: WebSocketError): void {
-    this.closeCode = error.status;
+    // The close event reports 1006, as ws's does: no close frame came back.
     if (this.readyState === OPEN) this.close(error.status);
     // Nothing sensible can follow a protocol error: stop waiting for the client's close frame.
     this._socket.end();

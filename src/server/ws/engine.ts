@@ -58,8 +58,11 @@ export class WebSocketEngine extends EventEmitter {
     socket.write(lines.join("\r\n"));
     socket.removeListener("error", onHandshakeError);
     upgraded.add(socket);
-    cb(new WebSocketConnection(socket, head, this.maxPayload, check.protocol), req);
-    queueMicrotask(() => socket.uncork());
+    try {
+      cb(new WebSocketConnection(socket, head, this.maxPayload, check.protocol), req);
+    } finally {
+      queueMicrotask(() => socket.uncork());
+    }
   }
 
   /** Refuses upgrades from now on; open connections are engine.io's to close. */

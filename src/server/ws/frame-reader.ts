@@ -19,8 +19,14 @@ const CLOSE = 0x8;
 const PING = 0x9;
 const PONG = 0xa;
 const EMPTY = Buffer.alloc(0);
-/** Fragments of one message kept at most: far more than any client sends, and bounded. */
+/** Fragments of one message kept at most (ws's default): far more than any client sends. */
 const MAX_FRAGMENTS = 16_384;
+/**
+ * Chunks of one unfinished frame kept apart at most; past it they are merged into one. A client
+ * trickling a large frame a byte per TCP segment would otherwise cost a Buffer object (~100 bytes)
+ * per byte; merged, the copying stays below what reading that many segments costs.
+ */
+const MAX_CHUNKS = 1024;
 
 /**
  * Reads the frames a client sends (RFC 6455 §5), incrementally: chunks go in as the socket
@@ -55,6 +61,7 @@ export class FrameReader {
       this.chunks.push(chunk);
     }
     this.buffered += chunk.length;
+    if (this.chunks.length > MAX_CHUNKS) this.contiguous(this.buffered);
     while (!this.done && this.readFrame());
   }
 
@@ -117,7 +124,7 @@ export class FrameReader {
     // bookkeeping past its byte limit with endless tiny frames.
     if (payload.length !== 0) {
       if (this.fragments!.length === MAX_FRAGMENTS) {
-        return this.fail(new WebSocketError("WS_ERR_TOO_MANY_FRAGMENTS", 1009, `More than ${MAX_FRAGMENTS} fragments in one message`));
+        return this.fail(new WebSocketError("WS_ERR_TOO_MANY_BUFFERED_PARTS", 1008, "Too many message fragments"));
       }
       this.fragments!.push(payload);
       this.fragmentsLength += payload.length;

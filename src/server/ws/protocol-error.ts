@@ -14,19 +14,21 @@ export type WebSocketErrorCode =
   | "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
   | "WS_ERR_INVALID_UTF8"
   | "WS_ERR_INVALID_CLOSE_CODE"
-  /** rtio's own: ws has no bound on how many frames one message may be split into. */
-  | "WS_ERR_TOO_MANY_FRAGMENTS";
+  | "WS_ERR_TOO_MANY_BUFFERED_PARTS";
 
-/** A protocol error in what a client sent; the connection is closed with `status`. */
-export class WebSocketError extends Error {
-  override readonly name = "WebSocketError";
-
+/**
+ * A protocol error in what a client sent; the connection is closed with `status`. Like ws's, it
+ * is a RangeError (an Error for invalid UTF-8) whose message says "Invalid WebSocket frame: "
+ * first, except for the two size limits: logs read the same as with ws.
+ */
+export class WebSocketError extends RangeError {
   constructor(
     readonly code: WebSocketErrorCode,
     readonly status: number,
     message: string,
   ) {
-    super(message);
+    super(code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" || code === "WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH" || code === "WS_ERR_TOO_MANY_BUFFERED_PARTS" ? message : `Invalid WebSocket frame: ${message}`);
+    if (code === "WS_ERR_INVALID_UTF8") this.name = "Error";
   }
 }
 
