@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
 import { plainQuery } from "./query.js";
+import { releaseUpgradeResponse } from "./request.js";
 import { WebSocketConnection } from "./ws/connection.js";
 import { WebSocketTransport } from "./ws/transport.js";
 
@@ -27,7 +28,11 @@ export class Engine extends EngineServer {
   protected override createTransport(name: TransportName, req: Parameters<EngineServer["handleRequest"]>[0]) {
     const request = req as unknown as EngineRequest;
     if (name === "websocket" && request.websocket instanceof WebSocketConnection) {
-      return new WebSocketTransport(request as { _query: Record<string, string>; websocket: WebSocketConnection });
+      const transport = new WebSocketTransport(request as { _query: Record<string, string>; websocket: WebSocketConnection });
+      // An upgrade of a polling session: its request is not the connection's first, which
+      // `releaseHandshakeRequest` handles; nothing else needs it once the transport exists.
+      if (request._query.sid !== undefined && this.middlewares.length === 0) releaseUpgradeResponse(request.websocket._socket);
+      return transport;
     }
     return super.createTransport(name, req);
   }

@@ -5,10 +5,20 @@ import { intern } from "./intern.js";
 
 /**
  * The parts of the first HTTP request an idle connection would otherwise keep alive: its
- * stream state and event table. Everything else (headers, rawHeaders, url, method, socket,
- * `_query`, whatever `allowRequest` attached) is kept on the copy.
+ * stream state, event table and engine.io's cleanup closure. Everything else (headers,
+ * rawHeaders, url, method, socket, `_query`, whatever `allowRequest` attached) is kept on the copy.
  */
-const DROPPED = new Set(["_readableState", "_events", "_eventsCount", "_maxListeners", "rawTrailers"]);
+const DROPPED = new Set([
+  "_readableState",
+  "_events",
+  "_eventsCount",
+  "_maxListeners",
+  "rawTrailers",
+  // engine.io's polling transport hangs a closure on each request it answers; it calls the one
+  // of its own current request, never the copy's, and the closure holds the request and the
+  // transport (after an upgrade to WebSocket, the whole polling transport).
+  "cleanup",
+]);
 
 /** Header values that differ on every connection: not worth a place in the intern table. */
 const UNIQUE_HEADERS = new Set(["sec-websocket-key", "cookie", "authorization"]);
@@ -116,7 +126,15 @@ function dropUpgradeErrorListener(engine: EngineInternals): void {
 function dropResponseCloseListener(engine: EngineInternals): void {
   if (engine.transport?.name !== "websocket") return;
   const tcp = engine.transport.socket?._socket;
-  if (!tcp) return;
+  if (tcp) releaseUpgradeResponse(tcp);
+}
+
+/**
+ * Removes the "close" listener of engine.io's stand-in response from the TCP socket of a
+ * WebSocket, so that the upgrade request is collected. Only when no engine middleware ran (they
+ * may listen to that response).
+ */
+export function releaseUpgradeResponse(tcp: NodeJS.EventEmitter): void {
   for (const raw of tcp.rawListeners("close")) {
     const fn = (raw as { listener?: unknown }).listener ?? raw;
     if (String(fn) === '() => this.emit("close")') tcp.removeListener("close", raw as (...a: unknown[]) => void);
