@@ -133,19 +133,11 @@ export class Adapter extends EventEmitter {
   }
 
   private ownJoined(id: SocketId): Set<Room> | undefined {
-    const joined = this.sids.get(id);
-    if (joined === undefined || joined !== this.rooms.get(id)) return joined;
-    const copy = new Set(joined);
-    this.sids.set(id, copy);
-    return copy;
+    return ownSet(this.sids, this.rooms, id);
   }
 
   private ownMembers(room: Room): Set<SocketId> | undefined {
-    const members = this.rooms.get(room);
-    if (members === undefined || members !== this.sids.get(room)) return members;
-    const copy = new Set(members);
-    this.rooms.set(room, copy);
-    return copy;
+    return ownSet(this.rooms, this.sids, room);
   }
 
   /** Encodes the packet once and writes the same frames to every matching socket. */
@@ -286,3 +278,11 @@ function writeOptionsOf(opts: BroadcastOptions): WriteOptions {
   return { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
 }
 
+/** `map`'s set for `key`, first replaced by a copy if `other` shares it for the same key. */
+function ownSet(map: Map<string, Set<string>>, other: Map<string, Set<string>>, key: string): Set<string> | undefined {
+  const set = map.get(key);
+  if (set === undefined || set !== other.get(key)) return set;
+  const copy = new Set(set);
+  map.set(key, copy);
+  return copy;
+}
