@@ -47,6 +47,8 @@ export function metricLines(result: ScenarioResult): MetricLine[] {
   for (const metric of result.metrics) {
     for (const row of result.rows) {
       const values = row.samples[metric.key] ?? [];
+      // A row that does not measure this metric (engine.io-client alone has no layer) prints no line.
+      if (values.length === 0) continue;
       const line: MetricLine = { metric, row: row.name, summary: summarize(values) };
       if (base && row !== base && base.samples[metric.key]) {
         line.ratios = pairedRatios(values, base.samples[metric.key]!);

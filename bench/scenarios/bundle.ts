@@ -94,7 +94,7 @@ export const bundle: Scenario = {
       classic: await buildGzip(FLOOR_ENTRY, [floorEntry, ...plugins], { ...classic, exports: "default" }),
       esm: await buildGzip(FLOOR_ENTRY, [floorEntry, ...plugins], esm),
     };
-    rows.push({ name: FLOOR_ROW, samples: { classic: [floor.classic], esm: [floor.esm], layer: [0] } });
+    rows.push({ name: FLOOR_ROW, samples: { classic: [floor.classic], esm: [floor.esm] } });
 
     const base = rows.find((r) => r.name === "socket.io")!.samples;
     const budget = (key: "classic" | "esm"): string => {
