@@ -7,7 +7,7 @@ import { WebSocketConnection } from "./ws/connection.js";
 import { WebSocketTransport } from "./ws/transport.js";
 
 type TransportName = Parameters<EngineServer["upgrades"]>[0];
-type EngineRequest = { _query: Record<string, string>; websocket?: unknown };
+type EngineRequest = { _query: Record<string, string>; websocket?: { _socket?: NodeJS.EventEmitter } };
 
 /**
  * engine.io's server, with rtio's transport for the WebSocket connections of rtio's own
@@ -27,14 +27,15 @@ export class Engine extends EngineServer {
 
   protected override createTransport(name: TransportName, req: Parameters<EngineServer["handleRequest"]>[0]) {
     const request = req as unknown as EngineRequest;
-    if (name === "websocket" && request.websocket instanceof WebSocketConnection) {
-      const transport = new WebSocketTransport(request as { _query: Record<string, string>; websocket: WebSocketConnection });
-      // An upgrade of a polling session: its request is not the connection's first, which
-      // `releaseHandshakeRequest` handles; nothing else needs it once the transport exists.
-      if (request._query.sid !== undefined && this.middlewares.length === 0) releaseUpgradeResponse(request.websocket._socket);
-      return transport;
-    }
-    return super.createTransport(name, req);
+    const ours = name === "websocket" && request.websocket instanceof WebSocketConnection;
+    const transport = ours
+      ? new WebSocketTransport(request as { _query: Record<string, string>; websocket: WebSocketConnection })
+      : super.createTransport(name, req);
+    // An upgrade of a polling session (rtio's WebSocket server or ws): its request is not the
+    // connection's first, which `releaseHandshakeRequest` handles, and nothing needs it now.
+    const tcp = request.websocket?._socket;
+    if (name === "websocket" && request._query.sid !== undefined && tcp && this.middlewares.length === 0) releaseUpgradeResponse(tcp);
+    return transport;
   }
 }
 

@@ -84,29 +84,31 @@ for (const client of await clientsUnderTest()) {
       assert.equal(socket.request.headers.upgrade, "websocket");
     });
 
-    it("lets a polling connection's requests and polling transport be collected once it upgraded", async () => {
-      s = await startServer(client);
-      const requests: Array<WeakRef<IncomingMessage>> = [];
-      s.http.prependListener("request", (req: IncomingMessage) => requests.push(new WeakRef(req)));
-      s.http.prependListener("upgrade", (req: IncomingMessage) => requests.push(new WeakRef(req)));
-      let polling: WeakRef<object> | undefined;
-      const upgraded = new Promise<void>((resolve) =>
-        s.io.engine.once("connection", (conn: EngineSocket) => {
-          polling = new WeakRef(conn.transport);
-          conn.once("upgrade", () => resolve());
-        }),
-      );
-      const next = once<[Socket]>(s.io, "connection");
-      await connected(s.connect("/", { transports: ["polling", "websocket"] }));
-      const [socket] = await next;
-      await upgraded;
-      assert.equal(socket.conn.transport.name, "websocket");
-      await settledHeap();
-      assert.ok(requests.length >= 3, "a handshake, a poll or two and the upgrade");
-      assert.deepEqual(requests.map((r) => r.deref() !== undefined), requests.map(() => false), "an HTTP request is still reachable");
-      assert.equal(polling?.deref(), undefined, "the polling transport is still reachable");
-      assert.equal(socket.request.url?.includes("transport=polling"), true);
-    });
+    for (const [engineName, options] of [["rtio's WebSocket server", {}], ["ws, with perMessageDeflate", { perMessageDeflate: true }]] as const) {
+      it(`lets a polling connection's requests and polling transport be collected once it upgraded (${engineName})`, async () => {
+        s = await startServer(client, options);
+        const requests: Array<WeakRef<IncomingMessage>> = [];
+        s.http.prependListener("request", (req: IncomingMessage) => requests.push(new WeakRef(req)));
+        s.http.prependListener("upgrade", (req: IncomingMessage) => requests.push(new WeakRef(req)));
+        let polling: WeakRef<object> | undefined;
+        const upgraded = new Promise<void>((resolve) =>
+          s.io.engine.once("connection", (conn: EngineSocket) => {
+            polling = new WeakRef(conn.transport);
+            conn.once("upgrade", () => resolve());
+          }),
+        );
+        const next = once<[Socket]>(s.io, "connection");
+        await connected(s.connect("/", { transports: ["polling", "websocket"] }));
+        const [socket] = await next;
+        await upgraded;
+        assert.equal(socket.conn.transport.name, "websocket");
+        await settledHeap();
+        assert.ok(requests.length >= 3, "a handshake, a poll or two and the upgrade");
+        assert.deepEqual(requests.map((r) => r.deref() !== undefined), requests.map(() => false), "an HTTP request is still reachable");
+        assert.equal(polling?.deref(), undefined, "the polling transport is still reachable");
+        assert.equal(socket.request.url?.includes("transport=polling"), true);
+      });
+    }
 
     it("keeps the real request when engine middlewares ran", async () => {
       s = await startServer(client);

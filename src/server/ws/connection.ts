@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Socket as NetSocket } from "node:net";
 import { FrameReader, type FrameSink } from "./frame-reader.js";
-import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT, frameHeader, stringFrame, toBuffer } from "./frame-writer.js";
+import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT, copiedFrame, frameHeader, stringFrame, toBuffer } from "./frame-writer.js";
 import { isValidCloseCode, type WebSocketError } from "./protocol-error.js";
 
 const CONNECTING = 0;
@@ -20,6 +20,11 @@ const NO_EXTENSIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 /** The connection a TCP socket carries, for the socket listeners below (shared, so none is made per connection). */
 const kConnection = Symbol("rtio.ws.connection");
 type CarrierSocket = NetSocket & { [kConnection]?: WebSocketConnection };
+
+/** Whether a WebSocket connection was already made on `socket` (a second upgrade of one socket is a bug in the caller). */
+export function carriesConnection(socket: NetSocket): boolean {
+  return (socket as CarrierSocket)[kConnection] !== undefined;
+}
 
 /** What rtio's engine.io transport takes from its connection, instead of listening to it. */
 export interface ConnectionOwner {
@@ -217,12 +222,8 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
   }
 
   private writeFrame(opcode: number, payload: Buffer, cb?: SendCallback): void {
-    const head = frameHeader(opcode, payload.length);
-    if (payload.length < COPY_BELOW) {
-      this._socket.write(payload.length === 0 ? head : Buffer.concat([head, payload]), cb);
-      return;
-    }
-    this.sendFrame([head, payload], cb);
+    if (payload.length < COPY_BELOW) this._socket.write(copiedFrame(opcode, payload), cb);
+    else this.sendFrame([frameHeader(opcode, payload.length), payload], cb);
   }
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { Socket as NetSocket } from "node:net";
-import { WebSocketConnection } from "./connection.js";
+import { carriesConnection, WebSocketConnection } from "./connection.js";
 import { checkUpgrade, refusal, switchingProtocols } from "./handshake.js";
 
 /** The options engine.io passes to its `wsEngine`. */
@@ -12,9 +12,6 @@ export interface WebSocketEngineOptions {
   /** The largest message a client may send, in bytes (engine.io's `maxHttpBufferSize`); 0 for no limit. */
   maxPayload?: number;
 }
-
-/** The marker `ws` puts on a socket it has upgraded; a second upgrade of one socket is a bug in the caller. */
-const upgraded = new WeakSet<object>();
 
 /**
  * rtio's WebSocket server for engine.io (its `wsEngine` option): the opening handshake and
@@ -40,7 +37,7 @@ export class WebSocketEngine extends EventEmitter {
     socket.on("error", onHandshakeError);
     const check = checkUpgrade(req);
     if (!check.ok) return refuse(socket, check.status, check.message, check.headers);
-    if (upgraded.has(socket)) {
+    if (carriesConnection(socket)) {
       throw new Error("server.handleUpgrade() was called more than once with the same socket, possibly due to a misconfiguration");
     }
     if (!socket.readable || !socket.writable) {
@@ -57,7 +54,6 @@ export class WebSocketEngine extends EventEmitter {
     socket.cork();
     socket.write(lines.join("\r\n"));
     socket.removeListener("error", onHandshakeError);
-    upgraded.add(socket);
     try {
       cb(new WebSocketConnection(socket, head, this.maxPayload, check.protocol), req);
     } finally {

@@ -44,22 +44,27 @@ export function wireFrames(encoded: readonly unknown[]): WireFrames | undefined 
 
 /** One text frame carrying the Engine.IO message "4" + `text`. */
 export function textFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text) + 1;
-  const offset = headerLength(length);
-  const frame = Buffer.allocUnsafe(offset + length);
-  writeHeader(frame, OPCODE_TEXT, length);
-  frame[offset] = MESSAGE;
-  frame.write(text, offset + 1);
-  return frame;
+  return stringFrame(OPCODE_TEXT, text, MESSAGE);
 }
 
-/** One frame whose payload is `text` in UTF-8, header included, in one buffer. */
-export function stringFrame(opcode: number, text: string): Buffer {
-  const length = Buffer.byteLength(text);
+/** One frame whose payload is `prefix` (a byte, if given) then `text` in UTF-8, in one buffer. */
+export function stringFrame(opcode: number, text: string, prefix?: number): Buffer {
+  const before = prefix === undefined ? 0 : 1;
+  const length = Buffer.byteLength(text) + before;
   const offset = headerLength(length);
   const frame = Buffer.allocUnsafe(offset + length);
   writeHeader(frame, opcode, length);
-  frame.write(text, offset);
+  if (prefix !== undefined) frame[offset] = prefix;
+  frame.write(text, offset + before);
+  return frame;
+}
+
+/** One frame with a copy of `payload` behind its header, in one buffer (for small payloads). */
+export function copiedFrame(opcode: number, payload: Buffer): Buffer {
+  const offset = headerLength(payload.length);
+  const frame = Buffer.allocUnsafe(offset + payload.length);
+  writeHeader(frame, opcode, payload.length);
+  payload.copy(frame, offset);
   return frame;
 }
 
