@@ -1,8 +1,9 @@
 /**
  * One codec per process (so neither codec runs on JIT state the other shaped). The driver keeps
- * one runner per codec alive and asks them in turn for short timed slices, so that paired slices
- * of rtio and socket.io-parser ran within a fraction of a second of each other.
- * argv: <rtio|socket.io|JSON floor>. `run(ms)` replies CPU ns per encode + decode round trip, by case.
+ * one runner per codec alive and asks them in turn for short timed slices of one case, so that
+ * paired slices of rtio and socket.io-parser ran within a few milliseconds of each other.
+ * argv: <rtio|socket.io|JSON floor>. `run({ ms, key })` replies CPU ns per encode + decode round
+ * trip of case `key`, or of every case when `key` is absent (the warm-up).
  */
 import { ready, serve } from "../lib/rpc.js";
 import { CASES, makeCodec, type CodecImpl } from "./cases.js";
@@ -10,7 +11,7 @@ import { CASES, makeCodec, type CodecImpl } from "./cases.js";
 const impl = process.argv[2] as CodecImpl;
 if (impl !== "rtio" && impl !== "socket.io" && impl !== "JSON floor") throw new Error(`unknown codec '${impl}'`);
 
-const BATCH = 500;
+const BATCH = 100;
 const benches = CASES.map((c) => ({ key: c.key, codec: makeCodec(impl), packet: c.packet() }));
 
 function timeCase(bench: (typeof benches)[number], ms: number): number {
@@ -34,6 +35,7 @@ function timeCase(bench: (typeof benches)[number], ms: number): number {
 }
 
 serve({
-  run: (ms: number) => Object.fromEntries(benches.map((b) => [b.key, timeCase(b, ms)])),
+  run: ({ ms, key }: { ms: number; key?: string }) =>
+    Object.fromEntries(benches.filter((b) => key === undefined || b.key === key).map((b) => [b.key, timeCase(b, ms)])),
 });
 ready();

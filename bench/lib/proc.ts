@@ -81,6 +81,11 @@ export class Child {
     });
   }
 
+  /** The child's process id. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
     live.delete(this);
