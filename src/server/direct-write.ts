@@ -5,7 +5,8 @@ import { wireFrames, type WireFrames } from "./ws/frame-writer.js";
 interface EngineInternals {
   readyState: string;
   protocol: number;
-  writeBuffer: unknown[];
+  /** Absent only in an engine.io whose internals differ (package.json pins ~6.6): see `queuedInEngine`. */
+  writeBuffer?: unknown[];
   server: { _events: Record<string, unknown> };
   _events: Record<string, unknown>;
   transport: IdleTransport;
@@ -51,7 +52,7 @@ export function idleTransport(conn: EngineSocket): IdleTransport | undefined {
   if (engine.readyState !== "open" || transport.name !== "websocket" || !transport.writable) return undefined;
   // Engine.IO v3 prefixes binary messages with their packet type: its framing is not ours.
   if (engine.protocol !== 4) return undefined;
-  if (engine.writeBuffer.length !== 0 || hasWriteListeners(engine)) return undefined;
+  if (!Array.isArray(engine.writeBuffer) || engine.writeBuffer.length !== 0 || hasWriteListeners(engine)) return undefined;
   const ws = transport.socket;
   if (!ws || ws.readyState !== WS_OPEN || typeof ws._sender?.sendFrame !== "function") return undefined;
   if (ws._extensions === undefined || ws._extensions["permessage-deflate"] !== undefined) return undefined;
@@ -147,12 +148,18 @@ export function pendingBytes(conn: EngineSocket, queued: number): number {
   const engine = conn as unknown as EngineInternals;
   const ws = engine.transport?.socket;
   const buffered = ws && typeof ws.bufferedAmount === "number" ? ws.bufferedAmount : 0;
-  return (engine.writeBuffer.length === 0 ? 0 : queued) + buffered;
+  return (queuedInEngine(engine) ? queued : 0) + buffered;
 }
 
 /** Whether engine.io's packet buffer is empty (what was queued has gone to the transport). */
 export function engineBufferEmpty(conn: EngineSocket): boolean {
-  return (conn as unknown as EngineInternals).writeBuffer.length === 0;
+  return !queuedInEngine(conn as unknown as EngineInternals);
+}
+
+// An engine.io without `writeBuffer` counts as having nothing queued: the cap then rests on
+// the WebSocket's own buffer, rather than on a count that would never reset.
+function queuedInEngine(engine: EngineInternals): boolean {
+  return (engine.writeBuffer?.length ?? 0) !== 0;
 }
 
 /**
@@ -161,7 +168,7 @@ export function engineBufferEmpty(conn: EngineSocket): boolean {
  */
 export function abortConnection(conn: EngineSocket): void {
   const engine = conn as unknown as EngineInternals;
-  engine.writeBuffer.length = 0;
+  if (engine.writeBuffer) engine.writeBuffer.length = 0;
   const ws = engine.transport?.socket;
   if (engine.transport?.name === "websocket" && ws && typeof ws.terminate === "function") ws.terminate();
   else conn.close(true);

@@ -206,6 +206,7 @@ describe("server: the direct write steps aside when internals are not what it ex
     ["the transport is polling", (c) => (c.transport.name = "polling")],
     ["engine.io is sending", (c) => (c.transport.writable = false)],
     ["engine.io has packets queued", (c) => c.writeBuffer.push({ type: "message" })],
+    ["engine.io keeps no writeBuffer", (c) => delete c.writeBuffer],
     ["someone listens to flush", (c) => (c._events.flush = () => {})],
     ["someone listens to the server's drain", (c) => (c.server._events.drain = () => {})],
     ["the WebSocket is closing", (c) => (c.transport.socket.readyState = 2)],
