@@ -27,11 +27,12 @@ const msgpackDefault = {
       : null,
 };
 
-// A client module with a browser twin (src/client/X.browser.ts beside X.ts) is swapped for it.
+// A client or codec module with a browser twin (src/client/X.browser.ts beside X.ts, or
+// src/parser/...) is swapped for it.
 const browserTwins = {
   name: "browser-twins",
   resolveId(id, importer) {
-    if (!importer?.includes("/src/client/") || importer.endsWith(".browser.ts") || !/^\.\/[\w-]+\.js$/.test(id)) return null;
+    if (!/\/src\/(client|parser)\//.test(importer ?? "") || importer.endsWith(".browser.ts") || !/^\.\/[\w-]+\.js$/.test(id)) return null;
     const twin = fileURLToPath(new URL(id.replace(/\.js$/, ".browser.ts"), "file://" + importer));
     return existsSync(twin) ? twin : null;
   },

@@ -20,7 +20,7 @@ function isBinaryObject(value: object): value is Attachment {
   return proto !== Object.prototype && proto !== null && isBinary(value);
 }
 
-function toJSONOf(value: object): ((key: string) => unknown) | undefined {
+export function toJSONOf(value: object): ((key: string) => unknown) | undefined {
   const fn = (value as { toJSON?: unknown }).toJSON;
   return typeof fn === "function" ? (fn as (key: string) => unknown) : undefined;
 }
@@ -30,24 +30,6 @@ export function hasBinary(value: unknown): boolean {
   const found: unknown[] = [];
   deconstruct(value, found, 0, "");
   return found.length > 0;
-}
-
-export function isPlainData(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const child: unknown = value[i];
-      if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
-    }
-    return true;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || toJSONOf(value) !== undefined) return false;
-  for (const k in value) {
-    const child: unknown = (value as Record<string, unknown>)[k];
-    if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
-  }
-  return true;
 }
 
 export interface Placeholder {

@@ -1,5 +1,6 @@
-import { deconstruct, isPlainData, type Attachment } from "./binary.js";
+import { deconstruct, type Attachment } from "./binary.js";
 import { parserError } from "./errors.js";
+import { isPlainData } from "./plain-data.js";
 import type { JSONTransform, Packet } from "./packet.js";
 import { RULES } from "./rules.js";
 import * as T from "./types.js";
