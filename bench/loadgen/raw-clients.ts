@@ -92,6 +92,11 @@ serve({
     return tally.reset(track === true);
   },
   cpu: () => cpuMsSince(cpuSince),
+  /** Restarts the CPU count alone, keeping the frame counts. */
+  cpuStart: () => {
+    cpuSince = process.cpuUsage();
+    return null;
+  },
   counts: () => ({ text: tally.text, binary: tally.binary }),
   latencies: () => tally.takeLatencies(),
   /** The slow consumer: stop reading from `count` sockets, so the server's writes back up. */
