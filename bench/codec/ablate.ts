@@ -4,14 +4,16 @@
  * then times every copy against socket.io-parser on the codec scenario's small event and ack,
  * each copy in a process of its own with socket.io-parser, slices of 10 ms back to back, the
  * median of the per-pair ratios.
- * What a part costs is how far the ratio drops without it. A tool for reading profiles, not
- * part of `npm run bench`.
+ * What a part costs is how far the ratio drops without it. Two more rows time the least codec
+ * of least-codec.ts, without and with rtio's binary walk: the bound below any codec that does
+ * socket.io-parser's duties. A tool for reading profiles, not part of `npm run bench`.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as sioParser from "socket.io-parser";
 import { CASES } from "./cases.js";
+import { leastParser } from "./least-codec.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 // Inside the repository (and ignored by git), so that the copies resolve the same node_modules
@@ -81,9 +83,14 @@ function slice(trip: (p: unknown) => void, packet: unknown, ms: number): number 
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
-/** Times one copy (in this process) and prints its line. */
+const LEAST: Record<string, boolean> = {
+  "the least codec": false,
+  "the least codec + the walk": true,
+};
+
+/** Times one codec (in this process) and prints its line: a copy's directory, or a LEAST name. */
 async function measure(name: string, dir: string, rounds: number): Promise<void> {
-  const parser = (await import(dir + "index.ts")) as Parser;
+  const parser = (name in LEAST ? leastParser(LEAST[name]!) : await import(dir + "index.ts")) as Parser;
   const cells: string[] = [];
   for (const c of CASES.filter((c) => c.key === "event" || c.key === "ack")) {
     const packet = c.packet();
@@ -116,8 +123,11 @@ if (first === "--measure") {
   const rounds = Number(first ?? 60);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 1000) throw new Error(`rounds must be an integer from 1 to 1000, got ${first}`);
   try {
-    for (const [name, cuts] of Object.entries(VARIANTS)) {
-      const dir = variantDir(name, cuts);
+    const runs: Array<[string, string]> = [
+      ...Object.entries(VARIANTS).map(([name, cuts]): [string, string] => [name, variantDir(name, cuts)]),
+      ...Object.keys(LEAST).map((name): [string, string] => [name, "-"]),
+    ];
+    for (const [name, dir] of runs) {
       const args = [...process.execArgv, fileURLToPath(import.meta.url), "--measure", name, dir, String(rounds)];
       execFileSync(process.execPath, args, { stdio: "inherit", timeout: 120_000 });
     }
