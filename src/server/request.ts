@@ -136,7 +136,10 @@ function dropResponseCloseListener(engine: EngineInternals): void {
  */
 export function releaseUpgradeResponse(tcp: NodeJS.EventEmitter): void {
   for (const raw of tcp.rawListeners("close")) {
-    const fn = (raw as { listener?: unknown }).listener ?? raw;
+    // engine.io adds it with once(): a wrapper around an unnamed arrow. Only such a listener is
+    // turned into source text to be told apart (Node's and rtio's own are named, and added with on()).
+    const fn = (raw as { listener?: unknown }).listener;
+    if (typeof fn !== "function" || fn.name !== "") continue;
     if (String(fn) === '() => this.emit("close")') tcp.removeListener("close", raw as (...a: unknown[]) => void);
   }
 }
