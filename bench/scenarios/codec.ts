@@ -4,8 +4,8 @@
  * One runner process per codec stays warm, all pinned to one CPU. Each round times one case in
  * every runner, back to back, for a short slice each, so a pair of slices ran on the same core
  * a few milliseconds apart. Single rounds still swing widely on a shared machine (the range
- * column), but the medians hold: three runs agreed within 0.02 per case, where timing all
- * cases per call on unpinned runners gave medians 0.72-0.83 for the same code.
+ * column), but the medians hold: six runs stayed within 0.04 per case, where timing all cases
+ * per call on unpinned runners gave medians from 0.72 to 0.83 for the same code.
  */
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";

@@ -2,8 +2,8 @@ import { toJSONOf } from "./binary.js";
 
 /**
  * Whether `value` certainly holds no binary: only primitives, arrays and plain objects without
- * `toJSON`. A cheaper walk than `deconstruct` for the common event, which the encoder then
- * skips. The browser bundles take plain-data.browser.ts instead.
+ * `toJSON`. When it is true the encoder skips `deconstruct`, whose walk costs more. The
+ * browser bundles take plain-data.browser.ts instead.
  */
 export function isPlainData(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return true;
