@@ -732,6 +732,7 @@ for (const variant of STANDALONE) {
       client.send(Buffer.from([9, 8, 7]));
       await both;
       assert.equal(got[0]![1], false);
+      assert.ok(Buffer.isBuffer(got[0]![0]), "text comes as a Buffer too, as ws gives it");
       assert.equal(got[0]![0].toString(), "hé");
       assert.deepEqual(got[1], [Buffer.from([9, 8, 7]), true]);
     });

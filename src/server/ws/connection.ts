@@ -165,7 +165,9 @@ export class WebSocketConnection extends EventEmitter implements FrameSink {
 
   onMessage(data: string | Buffer, isBinary: boolean): void {
     this._owner?._message(data);
-    this.emit("message", data, isBinary);
+    // ws hands listeners every message as a Buffer; rtio's transport takes text as the string
+    // the reader decoded, so a Buffer is made only for someone listening.
+    if (this.listenerCount("message") !== 0) this.emit("message", typeof data === "string" ? Buffer.from(data) : data, isBinary);
   }
 
   onPing(payload: Buffer): void {
