@@ -173,6 +173,12 @@ async function rawJoined(h: Harness): Promise<{ res: RawResponse; frames: FrameC
   return raw;
 }
 
+/** The server still serves: a new client connects and joins the main namespace. */
+async function servesAnother(h: Harness): Promise<void> {
+  const other = await Peer.connect(h);
+  await other.join();
+}
+
 const closeFrameOf = (frames: readonly ServerFrame[]): ServerFrame | undefined => frames.find((f) => f.opcode === OP.CLOSE);
 const closeCodeOf = (frame: ServerFrame | undefined): number | undefined => (frame && frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined);
 
@@ -438,8 +444,7 @@ for (const engine of ENGINES) {
         await frames.until((_, ended) => ended, "the end of the connection");
         assert.equal(closeCodeOf(closeFrameOf(frames.frames)), status, frames.frames.map(describeFrame).join(" | "));
         assert.equal((await disconnected)[0], "transport error");
-        const second = await Peer.connect(h);
-        await second.join();
+        await servesAnother(h);
       });
     }
 
@@ -498,8 +503,7 @@ for (const engine of ENGINES) {
       const h = await startEngine();
       const frames = await fragmentFlood(h);
       assert.notEqual(closeFrameOf(frames), undefined, frames.map(describeFrame).join(" | "));
-      const second = await Peer.connect(h);
-      await second.join();
+      await servesAnother(h);
     });
 
     it(

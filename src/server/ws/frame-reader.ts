@@ -153,10 +153,8 @@ export class FrameReader {
     return true;
   }
 
+  // A one-byte close payload never gets here: `frameFault` refuses it from the header.
   private close(payload: Buffer): boolean {
-    if (payload.length === 1) {
-      return this.fail(new WebSocketError("WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH", 1002, "invalid payload length 1"));
-    }
     const code = payload.length === 0 ? 1005 : payload.readUInt16BE(0);
     if (payload.length !== 0 && !isValidCloseCode(code)) {
       return this.fail(new WebSocketError("WS_ERR_INVALID_CLOSE_CODE", 1002, `invalid status code ${code}`));

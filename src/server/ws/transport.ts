@@ -22,6 +22,7 @@ interface PreEncoded {
  */
 export class WebSocketTransport extends Transport {
   readonly socket: WebSocketConnection;
+  /** engine.io assigns it on every WebSocket transport; rtio's connections never compress. */
   perMessageDeflate: unknown = null;
   private sentLast: SentCallback | undefined;
 
@@ -81,7 +82,7 @@ export class WebSocketTransport extends Transport {
       const packet = packets[i]!;
       const cb = i === last ? this.lastSent() : undefined;
       const frame = (packet as PreEncoded).options?.wsPreEncodedFrame;
-      if (frame !== undefined && !this.perMessageDeflate) {
+      if (frame !== undefined) {
         this.socket.sendFrame(frame, cb);
         continue;
       }
