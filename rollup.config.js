@@ -73,7 +73,11 @@ const plugins = (...extra) => [
   }),
 ];
 
-const minify = terser({ format: { comments: /^!/ }, compress: { passes: 2, pure_getters: true }, mangle: { properties: false } });
+const minify = terser({
+  format: { comments: /^!/ },
+  compress: { passes: 2, pure_getters: true },
+  mangle: { properties: { regex: /^_/, reserved: ["_placeholder"] } },
+});
 
 const classic = (file, min) => ({
   file,
