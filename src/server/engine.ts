@@ -2,12 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
 import { plainQuery } from "./query.js";
-import { releaseUpgradeResponse } from "./request.js";
 import { WebSocketConnection } from "./ws/connection.js";
 import { WebSocketTransport } from "./ws/transport.js";
 
 type TransportName = Parameters<EngineServer["upgrades"]>[0];
-type EngineRequest = { _query: Record<string, string>; websocket?: { _socket?: NodeJS.EventEmitter } };
+type EngineRequest = { _query: Record<string, string>; websocket?: unknown };
 
 /**
  * engine.io's server, with rtio's transport for the WebSocket connections of rtio's own
@@ -28,14 +27,9 @@ export class Engine extends EngineServer {
   protected override createTransport(name: TransportName, req: Parameters<EngineServer["handleRequest"]>[0]) {
     const request = req as unknown as EngineRequest;
     const ours = name === "websocket" && request.websocket instanceof WebSocketConnection;
-    const transport = ours
+    return ours
       ? new WebSocketTransport(request as { _query: Record<string, string>; websocket: WebSocketConnection })
       : super.createTransport(name, req);
-    // An upgrade of a polling session (rtio's WebSocket server or ws): its request is not the
-    // connection's first, which `releaseHandshakeRequest` handles, and nothing needs it now.
-    const tcp = request.websocket?._socket;
-    if (name === "websocket" && request._query.sid !== undefined && tcp && this.middlewares.length === 0) releaseUpgradeResponse(tcp);
-    return transport;
   }
 }
 

@@ -79,6 +79,13 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   engine.request = copy as unknown as IncomingMessage;
   dropResponseCloseListener(engine);
   dropUpgradeErrorListener(engine);
+  // A polling session's upgrade request is held the same way, by its WebSocket's TCP socket.
+  if (engine.transport?.name === "polling") {
+    conn.once("upgrade", () => {
+      dropResponseCloseListener(engine);
+      dropUpgradeErrorListener(engine);
+    });
+  }
 }
 
 /** Replaces the request's repeated strings by the shared copies (equal strings: nothing else changes). */
@@ -134,7 +141,7 @@ function dropResponseCloseListener(engine: EngineInternals): void {
  * WebSocket, so that the upgrade request is collected. Only when no engine middleware ran (they
  * may listen to that response).
  */
-export function releaseUpgradeResponse(tcp: NodeJS.EventEmitter): void {
+function releaseUpgradeResponse(tcp: NodeJS.EventEmitter): void {
   for (const raw of tcp.rawListeners("close")) {
     // engine.io adds it with once(): a wrapper around an unnamed arrow. Only such a listener is
     // turned into source text to be told apart (Node's and rtio's own are named, and added with on()).

@@ -10,7 +10,7 @@ import type { Socket } from "../../src/server/index.js";
 import { compactEngineSocket } from "../../src/server/engine-compact.js";
 import { intern, internedCount } from "../../src/server/intern.js";
 import { settledHeap } from "../support/heap.js";
-import { clientsUnderTest, collect, connected, once, startServer, type TestServer } from "../support/server-harness.js";
+import { clientsUnderTest, collect, connected, once, startBoundServer, startServer, type TestServer } from "../support/server-harness.js";
 
 /** How many strings in this process's heap read exactly `value` (from a heap snapshot). */
 async function copiesInHeap(values: string[]): Promise<number[]> {
@@ -84,9 +84,14 @@ for (const client of await clientsUnderTest()) {
       assert.equal(socket.request.headers.upgrade, "websocket");
     });
 
-    for (const [engineName, options] of [["rtio's WebSocket server", {}], ["ws, with perMessageDeflate", { perMessageDeflate: true }]] as const) {
+    const upgradeServers: Array<[string, () => Promise<TestServer>]> = [
+      ["rtio's WebSocket server", () => startServer(client)],
+      ["ws, with perMessageDeflate", () => startServer(client, { perMessageDeflate: true })],
+      ["engine.io passed to io.bind()", () => startBoundServer(client)],
+    ];
+    for (const [engineName, start] of upgradeServers) {
       it(`lets a polling connection's requests and polling transport be collected once it upgraded (${engineName})`, async () => {
-        s = await startServer(client, options);
+        s = await start();
         const requests: Array<WeakRef<IncomingMessage>> = [];
         s.http.prependListener("request", (req: IncomingMessage) => requests.push(new WeakRef(req)));
         s.http.prependListener("upgrade", (req: IncomingMessage) => requests.push(new WeakRef(req)));

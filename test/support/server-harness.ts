@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { attach as attachEngine } from "engine.io";
 import { io as officialIo, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
 import { Server, type ServerOptions } from "../../src/server/index.js";
 
@@ -48,7 +49,18 @@ export interface TestServer {
 /** Starts a Server on a fresh http server on 127.0.0.1, port 0. */
 export async function startServer(client: ClientUnderTest, opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const http = createServer();
-  const io = new Server(http, opts);
+  return serving(client, http, new Server(http, opts));
+}
+
+/** As startServer, but with a plain engine.io server that the test attaches and passes to `io.bind()`. */
+export async function startBoundServer(client: ClientUnderTest): Promise<TestServer> {
+  const http = createServer();
+  const io = new Server({ serveClient: false });
+  io.bind(attachEngine(http, { path: "/socket.io/" }));
+  return serving(client, http, io);
+}
+
+async function serving(client: ClientUnderTest, http: HttpServer, io: Server): Promise<TestServer> {
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const port = (http.address() as AddressInfo).port;
   const clients: ClientSocket[] = [];
@@ -68,6 +80,8 @@ export async function startServer(client: ClientUnderTest, opts: Partial<ServerO
       for (const c of clients) c.io.engine?.close();
       for (const c of clients) c.disconnect();
       await io.close();
+      // io.close() closes an http server it attached to; one bound by hand is the test's.
+      if (http.listening) await new Promise((resolve) => http.close(resolve));
     },
   };
 }
