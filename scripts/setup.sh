@@ -1,12 +1,14 @@
 #!/bin/sh
-# Installs what the tests need beyond npm: real browsers, Redis and nginx (Debian packages).
-# Run before the tests by `npm test`; does nothing when everything is already there.
+# Installs what the tests need beyond npm: real browsers, Redis, PostgreSQL and nginx (Debian
+# packages). Run before the tests by `npm test`; does nothing when everything is already there.
 set -e
-PACKAGES="chromium firefox-esr redis-server nginx"
+PACKAGES="chromium firefox-esr redis-server postgresql nginx"
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v firefox-esr >/dev/null 2>&1 || [ -x /usr/bin/firefox-esr ] || missing="$missing firefox-esr"
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$missing redis-server"
+# PostgreSQL's binaries are not on PATH in Debian: test/support/postgres.ts looks here too.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
 [ -z "$missing" ] && exit 0
 

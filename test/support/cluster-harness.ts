@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { io as officialIo, type Socket as ClientSocket } from "socket.io-client";
 import { io as rtioIo } from "../../src/client/index.js";
-import type { AdapterKind } from "./cluster-adapters.js";
+import type { NodeAdapterKind } from "./cluster-adapters.js";
 import type { SocketInfo, Target } from "./cluster-commands.js";
 
 export type { ClientSocket, SocketInfo, Target };
@@ -13,9 +13,12 @@ const NODE_ENTRY = new URL("./cluster-node.ts", import.meta.url).pathname;
 
 export interface NodeOptions {
   name: string;
-  redis: string;
+  /** The Redis url, for the Redis adapters. */
+  redis?: string;
+  /** The PostgreSQL url, for `adapter: "postgres"`. */
+  postgres?: string;
   impl?: "rtio" | "socket.io";
-  adapter?: AdapterKind;
+  adapter?: NodeAdapterKind;
   recovery?: boolean;
   crashSafe?: boolean;
   /** crashSafeSessions' refreshInterval, in ms (default: its own). */
@@ -126,7 +129,8 @@ export async function startNode(opts: NodeOptions): Promise<ClusterNode> {
     env: {
       ...process.env,
       CLUSTER_NAME: opts.name,
-      CLUSTER_REDIS: opts.redis,
+      CLUSTER_REDIS: opts.redis ?? "",
+      CLUSTER_POSTGRES: opts.postgres ?? "",
       CLUSTER_IMPL: opts.impl ?? "rtio",
       CLUSTER_ADAPTER: opts.adapter ?? "redis",
       CLUSTER_RECOVERY: opts.recovery ? "1" : "0",

@@ -1,18 +1,18 @@
 // One server node of a test cluster, run as a child process:
 //   node --import tsx test/support/cluster-node.ts
-// with CLUSTER_IMPL (rtio | socket.io), CLUSTER_ADAPTER (redis | sharded | streams),
-// CLUSTER_REDIS (url), CLUSTER_NAME, CLUSTER_RECOVERY=1 (connection state recovery) and
-// CLUSTER_CRASH_SAFE=1 (rtio's crash-safe sessions). It talks to the test over IPC: it sends
-// `ready` with its port, `event`s (connections, room changes, server-side events) and `reply`s
-// to the test's `call`s (cluster-harness.ts is the other end).
+// with CLUSTER_IMPL (rtio | socket.io), CLUSTER_ADAPTER (redis | sharded | streams | postgres),
+// CLUSTER_REDIS (url) or, for postgres, CLUSTER_POSTGRES (url), CLUSTER_NAME, CLUSTER_RECOVERY=1
+// (connection state recovery) and CLUSTER_CRASH_SAFE=1 (rtio's crash-safe sessions). It talks
+// to the test over IPC: it sends `ready` with its port, `event`s (connections, room changes,
+// server-side events) and `reply`s to the test's `call`s (cluster-harness.ts is the other end).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildAdapter, type AdapterKind } from "./cluster-adapters.js";
+import { buildAdapter, type NodeAdapterKind } from "./cluster-adapters.js";
 import { commandsFor, type AnyServer } from "./cluster-commands.js";
 
 const name = process.env.CLUSTER_NAME ?? `node-${process.pid}`;
 const impl = process.env.CLUSTER_IMPL ?? "rtio";
-const kind = (process.env.CLUSTER_ADAPTER ?? "redis") as AdapterKind;
+const kind = (process.env.CLUSTER_ADAPTER ?? "redis") as NodeAdapterKind;
 const recovery = process.env.CLUSTER_RECOVERY === "1";
 const crashSafe = process.env.CLUSTER_CRASH_SAFE === "1";
 
@@ -37,7 +37,10 @@ const { Server } = (impl === "socket.io" ? await import("socket.io") : await imp
   Server: new (http: unknown, opts: unknown) => AnyServer;
 };
 
-const built = await buildAdapter(kind, process.env.CLUSTER_REDIS!, () => report("redis-ready"));
+const storeEnv = kind === "postgres" ? "CLUSTER_POSTGRES" : "CLUSTER_REDIS";
+const storeUrl = process.env[storeEnv];
+if (!storeUrl) throw new Error(`[${name}] ${storeEnv} is not set: the ${kind} adapter needs it`);
+const built = await buildAdapter(kind, storeUrl, () => report("redis-ready"));
 let adapter = built.adapter;
 let crashSafeStats: (() => unknown) | undefined;
 if (crashSafe) {
@@ -91,8 +94,7 @@ await new Promise<void>((resolve) => http.listen(Number(process.env.CLUSTER_PORT
 
 async function shutdown(): Promise<void> {
   await new Promise<void>((resolve) => io.close(() => resolve()));
-  // quit() waits for the replies of commands already sent (e.g. the last persisted sessions).
-  await Promise.allSettled(built.clients.map((c) => (c.isOpen ? c.quit() : undefined)));
+  await built.close().catch((err: unknown) => console.error(`[${name}] closing the adapter's store:`, err));
   process.disconnect?.();
   process.exit(0);
 }
