@@ -83,6 +83,9 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
             if (e.t.to) op = op.to(e.t.to) as never;
             if (e.t.except) op = op.except(e.t.except) as never;
             op.emit("m", e.value);
+            // emit() does not wait for its PUBLISH, and the nodes' end markers go out on other
+            // connections: a reply on this one means Redis has already fanned the emit out.
+            await client.ping();
           },
         );
         // Requests too: the emitter asks every node to move its matching sockets.
