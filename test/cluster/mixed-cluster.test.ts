@@ -6,20 +6,9 @@ import { after, before, describe, it } from "node:test";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import { expectBroadcasts, connectMembers, type Member } from "../support/cluster-broadcast.js";
+import { expectBroadcasts, connectMembers, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT } from "../support/cluster-broadcast.js";
 import { closeClients, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
-
-const IMPLS = ["rtio", "socket.io", "rtio", "socket.io"] as const;
-
-const LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
-  { name: "a", node: 0, kind: "rtio", rooms: ["red"] },
-  { name: "b", node: 0, kind: "official", rooms: [] },
-  { name: "c", node: 1, kind: "rtio", rooms: ["red"] },
-  { name: "d", node: 1, kind: "official", rooms: ["blue"] },
-  { name: "e", node: 2, kind: "official", rooms: ["blue", "red"] },
-  { name: "f", node: 3, kind: "rtio", rooms: ["blue"] },
-];
 
 for (const adapter of ["redis", "streams"] as AdapterKind[]) {
   describe(`mixed cluster (rtio, socket.io, rtio, socket.io), ${adapter} adapter`, { timeout: 180_000 }, () => {
@@ -30,8 +19,8 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
 
     before(async () => {
       redis = await startRedis();
-      nodes = await startCluster(IMPLS.map((impl, i) => ({ name: `${impl}-${i}`, impl, redis: redis.url, adapter })));
-      members = await connectMembers(nodes, LAYOUT, sockets);
+      nodes = await startCluster(MIXED_IMPLS.map((impl, i) => ({ name: `${impl}-${i}`, impl, redis: redis.url, adapter })));
+      members = await connectMembers(nodes, MIXED_LAYOUT, sockets);
     });
 
     after(async () => {
@@ -41,15 +30,7 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
     });
 
     it("broadcasts from either kind of node reach the clients of both, exactly once", async () => {
-      await expectBroadcasts(nodes, members, [
-        { from: 0, t: {}, value: 1 },
-        { from: 1, t: {}, value: 2 },
-        { from: 1, t: { to: ["red"] }, value: 3 },
-        { from: 0, t: { to: ["blue"], except: ["red"] }, value: 4 },
-        { from: 3, t: { to: ["red", "blue"] }, value: 5 },
-        { from: 2, t: { except: ["blue"] }, value: 6 },
-        { from: 3, t: { local: true }, value: 7 },
-      ]);
+      await expectBroadcasts(nodes, members, MIXED_BROADCASTS);
     });
 
     it("broadcast acks, fetchSockets and serverSideEmit span both kinds of node", async () => {

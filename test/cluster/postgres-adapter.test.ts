@@ -6,20 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { POSTGRES_ATTACHMENTS_TABLE } from "../support/cluster-adapters.js";
-import { connectMembers, expectBroadcasts, type Member } from "../support/cluster-broadcast.js";
+import { connectMembers, expectBroadcasts, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT } from "../support/cluster-broadcast.js";
 import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
-
-const IMPLS = ["rtio", "socket.io", "rtio", "socket.io"] as const;
-
-const LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
-  { name: "a", node: 0, kind: "rtio", rooms: ["red"] },
-  { name: "b", node: 0, kind: "official", rooms: [] },
-  { name: "c", node: 1, kind: "rtio", rooms: ["red"] },
-  { name: "d", node: 1, kind: "official", rooms: ["blue"] },
-  { name: "e", node: 2, kind: "official", rooms: ["blue", "red"] },
-  { name: "f", node: 3, kind: "rtio", rooms: ["blue"] },
-];
 
 /** About 40 kB of JSON, non-ASCII included: far over the 8,000 bytes a NOTIFY may carry. */
 const BIG = { items: Array.from({ length: 1_500 }, (_, i) => ({ i, text: `item ${i} – ✓` })) };
@@ -49,8 +38,8 @@ describe("mixed cluster (rtio, socket.io, rtio, socket.io), postgres adapter", {
     db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
     await db.query(POSTGRES_ATTACHMENTS_TABLE);
-    nodes = await startCluster(IMPLS.map((impl, i) => ({ name: `${impl}-${i}`, impl, postgres: postgres!.url, adapter: "postgres" as const })));
-    members = await connectMembers(nodes, LAYOUT, sockets);
+    nodes = await startCluster(MIXED_IMPLS.map((impl, i) => ({ name: `${impl}-${i}`, impl, postgres: postgres!.url, adapter: "postgres" as const })));
+    members = await connectMembers(nodes, MIXED_LAYOUT, sockets);
   });
 
   after(async () => {
@@ -62,13 +51,7 @@ describe("mixed cluster (rtio, socket.io, rtio, socket.io), postgres adapter", {
 
   it("broadcasts from either kind of node reach the clients of both, exactly once", async () => {
     await expectBroadcasts(nodes, members, [
-      { from: 0, t: {}, value: 1 },
-      { from: 1, t: {}, value: 2 },
-      { from: 1, t: { to: ["red"] }, value: 3 },
-      { from: 0, t: { to: ["blue"], except: ["red"] }, value: 4 },
-      { from: 3, t: { to: ["red", "blue"] }, value: 5 },
-      { from: 2, t: { except: ["blue"] }, value: 6 },
-      { from: 3, t: { local: true }, value: 7 },
+      ...MIXED_BROADCASTS,
       { from: 0, t: { local: true, to: ["red"] }, value: 8 },
       { from: 2, t: { in: ["red"], except: ["blue"] }, value: 9 },
       { from: 1, t: { to: ["nobody"] }, value: 10 },

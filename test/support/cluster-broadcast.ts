@@ -76,3 +76,27 @@ export async function expectBroadcasts(
     assert.deepEqual([...m.got].sort((x, y) => x - y), expected, `client ${m.name} on n${m.node}`);
   }
 }
+
+/** The mixed cluster of mixed-cluster.test.ts and postgres-adapter.test.ts: rtio and socket.io nodes in turn. */
+export const MIXED_IMPLS = ["rtio", "socket.io", "rtio", "socket.io"] as const;
+
+/** Its clients: both kinds on both kinds of node, in overlapping rooms. */
+export const MIXED_LAYOUT: Array<Pick<Member, "name" | "node" | "kind" | "rooms">> = [
+  { name: "a", node: 0, kind: "rtio", rooms: ["red"] },
+  { name: "b", node: 0, kind: "official", rooms: [] },
+  { name: "c", node: 1, kind: "rtio", rooms: ["red"] },
+  { name: "d", node: 1, kind: "official", rooms: ["blue"] },
+  { name: "e", node: 2, kind: "official", rooms: ["blue", "red"] },
+  { name: "f", node: 3, kind: "rtio", rooms: ["blue"] },
+];
+
+/** Broadcasts from each kind of node to it: all, rooms, except, local. */
+export const MIXED_BROADCASTS: Emit[] = [
+  { from: 0, t: {}, value: 1 },
+  { from: 1, t: {}, value: 2 },
+  { from: 1, t: { to: ["red"] }, value: 3 },
+  { from: 0, t: { to: ["blue"], except: ["red"] }, value: 4 },
+  { from: 3, t: { to: ["red", "blue"] }, value: 5 },
+  { from: 2, t: { except: ["blue"] }, value: 6 },
+  { from: 3, t: { local: true }, value: 7 },
+];
