@@ -2,7 +2,7 @@
 // headless Chromium (Debian's, driven by playwright-core) and Firefox ESR, against the
 // companion servers (rtio's and the official socket.io 4.8 server) that test/browser/
 // karma-plugin.js starts for the run. Needs `npm run build` first (dist/ bundles).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,7 @@ function checkPrerequisites() {
   if (!existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}): apt-get install chromium`);
   if (!existsSync(FIREFOX)) missing.push(`Firefox ESR (${FIREFOX}): apt-get install firefox-esr`);
   if (missing.length) refuse(`missing browsers, install the Debian packages (scripts/setup.sh does):\n  ${missing.join("\n  ")}`);
-  for (const file of ["rtio.min.js", "rtio.esm.min.js", "rtio.msgpack.min.js"]) {
+  for (const file of ["rtio.min.js", "rtio.esm.min.js", "rtio.msgpack.min.js", "browser/index.js"]) {
     if (!existsSync(join(DIST, file))) refuse(`${join(DIST, file)} is missing: run \`npm run build\` first`);
   }
 }
@@ -41,7 +41,31 @@ function bundleSpecs() {
   const common = { bundle: true, format: "iife", target: "es2020", sourcemap: "inline", logLevel: "warning" };
   buildSync({ ...common, entryPoints: [join(root, "test/browser/specs/index.ts")], outfile: join(out, "specs.js") });
   buildSync({ ...common, entryPoints: [join(root, "test/browser/worker.ts")], outfile: join(out, "worker.js") });
-  return { specs: join(out, "specs.js"), worker: join(out, "worker.js") };
+  return { specs: join(out, "specs.js"), worker: join(out, "worker.js"), app: bundleApp(out) };
+}
+
+/**
+ * What an app that imports `rtio` gets from its own bundler: `rtio` is resolved as a package
+ * (through node_modules, with the "browser" condition of its exports), and bundled and
+ * minified with its dependencies, as Vite or webpack would.
+ */
+function bundleApp(out) {
+  mkdirSync(join(out, "node_modules"));
+  symlinkSync(root, join(out, "node_modules", "rtio"), "dir");
+  writeFileSync(join(out, "app-entry.js"), 'export * from "rtio";\nexport { default } from "rtio";\n');
+  buildSync({
+    absWorkingDir: out,
+    entryPoints: [join(out, "app-entry.js")],
+    outfile: join(out, "app.js"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    target: "es2022",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+  return join(out, "app.js");
 }
 
 export default function (config) {
@@ -62,6 +86,7 @@ export default function (config) {
       { pattern: "node_modules/socket.io-client/dist/socket.io.esm.min.js*", included: false, watched: false },
       { pattern: bundled.specs, included: true, watched: false },
       { pattern: bundled.worker, included: false, watched: false },
+      { pattern: bundled.app, included: false, watched: false },
     ],
     beforeMiddleware: ["rtio-config"],
     client: {
@@ -71,6 +96,7 @@ export default function (config) {
         classicUrl: served(join(DIST, "rtio.min.js")),
         esmUrl: served(join(DIST, "rtio.esm.min.js")),
         msgpackUrl: served(join(DIST, "rtio.msgpack.min.js")),
+        appUrl: served(bundled.app),
         referenceUrl: served(join(root, "node_modules/socket.io-client/dist/socket.io.esm.min.js")),
         reference: process.env.RTIO_KARMA_REFERENCE === "1",
       },

@@ -105,4 +105,22 @@ export default [
     plugins: plugins(msgpackDefault),
     output: classic("dist/rtio.msgpack.min.js", true),
   },
+  // For apps that bundle `rtio` themselves (Vite, webpack, esbuild, Rollup: the "browser"
+  // condition of package.json's exports), as socket.io-client gives them its build without
+  // debug: the client as one ES module, without logging and with the browser twins. Its
+  // dependencies are left to the app's bundler, and so is minifying.
+  {
+    input: "src/client/index.ts",
+    external: (id) => /^(engine\.io-client|@socket\.io\/component-emitter|backo2)(\/|$)/.test(id),
+    plugins: plugins(),
+    output: {
+      file: "dist/browser/index.js",
+      format: "es",
+      sourcemap: true,
+      banner,
+      // Compressed only to drop the calls of the no-op logger; names and layout stay readable,
+      // and no property is renamed (engine.io-client's and the emitter's are the app's).
+      plugins: [terser({ compress: { passes: 2, pure_getters: true }, mangle: false, format: { beautify: true, comments: /^!/ } })],
+    },
+  },
 ];

@@ -8,10 +8,15 @@
  *   component-emitter external), rtio's src/client against socket.io-client 4.8's build/esm;
  * - the floor: engine.io-client alone (an entry that constructs a Socket with its default
  *   transports), which every bundle of either library carries.
+ * And what an app ships that bundles the package itself: `import { io } from "<package>"`
+ * through esbuild (bundled, minified, for browsers), as Vite or webpack would resolve it.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
 import { rollup, type OutputOptions, type Plugin, type RollupOptions } from "rollup";
 import type { Metric } from "../lib/result.js";
 import type { Scenario } from "./scenario.js";
@@ -38,7 +43,10 @@ const METRICS: Metric[] = [
   { key: "classic", label: "gzip size, classic min.js", unit: "bytes", better: "lower", target: 0.85 },
   { key: "esm", label: "gzip size, ESM min.js", unit: "bytes", better: "lower", target: 0.85 },
   { key: "layer", label: "gzip size, the layer on engine.io-client", unit: "bytes", better: "lower", target: 1 },
+  { key: "app", label: "gzip size, an app's own bundle of the package (esbuild)", unit: "bytes", better: "lower" },
 ];
+
+const PACKAGES: Record<string, string> = { rtio: "rtio", "socket.io": "socket.io-client" };
 
 const gzip = (code: string | Uint8Array): number => gzipSync(code, { level: 9 }).length;
 
@@ -70,6 +78,22 @@ async function buildGzip(input: string, plugins: Plugin[], output: OutputOptions
   }
 }
 
+/** `import { io } from pkg` in an app of its own, bundled and minified by esbuild for browsers. */
+async function appGzip(pkg: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "rtio-bench-app-"));
+  try {
+    mkdirSync(join(dir, "node_modules"));
+    // rtio is this package; socket.io-client is one of its devDependencies.
+    const target = pkg === "rtio" ? fileURLToPath(ROOT) : fileURLToPath(new URL(`node_modules/${pkg}`, ROOT));
+    symlinkSync(target, join(dir, "node_modules", pkg), "dir");
+    writeFileSync(join(dir, "app.js"), `import { io } from "${pkg}";\nglobalThis.socket = io("/");\n`);
+    const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, minify: true, platform: "browser", format: "esm", target: "es2022", write: false, logLevel: "silent" });
+    return gzip(result.outputFiles[0]!.contents);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const engineExternal = (id: string): boolean => id === "engine.io-client" || id.startsWith("@socket.io/component-emitter");
 
 /** An entry that keeps all of engine.io-client's default Socket (and its transports) in the bundle. */
@@ -88,7 +112,8 @@ export const bundle: Scenario = {
     const rows = [];
     for (const [name, files] of Object.entries(FILES)) {
       const layer = await buildGzip(root + LAYER_ENTRIES[name], plugins, { ...esm, format: "es" }, engineExternal);
-      rows.push({ name, samples: { classic: [gzipFile(files.classic)], esm: [gzipFile(files.esm)], layer: [layer] } });
+      const app = await appGzip(PACKAGES[name]!);
+      rows.push({ name, samples: { classic: [gzipFile(files.classic)], esm: [gzipFile(files.esm)], layer: [layer], app: [app] } });
     }
     const floor = {
       classic: await buildGzip(FLOOR_ENTRY, [floorEntry, ...plugins], { ...classic, exports: "default" }),

@@ -6,7 +6,7 @@ import type { io as ioFn } from "../../src/client/index.js";
 
 type Io = typeof ioFn;
 interface Job {
-  bundle: "classic" | "esm" | "reference";
+  bundle: "classic" | "esm" | "app" | "reference";
   bundleUrl: string;
   url: string;
   transports: ("polling" | "websocket")[];

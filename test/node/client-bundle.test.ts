@@ -2,10 +2,13 @@
 // dist/rtio.esm.min.js with the JSON codec, dist/rtio.msgpack.min.js with MessagePack. They
 // run in this realm with `ws` standing in for the browser's WebSocket (websocket transport).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { WebSocket as WS } from "ws";
 import { next } from "../support/client-fixtures.js";
 import { official, type RunningServer } from "../support/official-server.js";
@@ -79,9 +82,29 @@ describe("browser bundles", { skip: built ? false : "dist/ not built (npm run bu
   });
 
   it("has no debug output and a source map for each bundle", () => {
-    for (const file of ["rtio.js", "rtio.min.js", "rtio.esm.min.js", "rtio.msgpack.min.js"]) {
+    for (const file of ["rtio.js", "rtio.min.js", "rtio.esm.min.js", "rtio.msgpack.min.js", "browser/index.js"]) {
       assert.ok(existsSync(new URL(file + ".map", dist)), file + ".map");
       assert.doesNotMatch(readFileSync(new URL(file, dist), "utf8"), /rtio:client:/, file);
+    }
+  });
+});
+
+// What an app's bundler makes of `import { io } from "rtio"` for browsers (the browser run of
+// karma bundles it the same way and runs every browser spec on it).
+describe("rtio in an app's own browser bundle", { skip: built ? false : "dist/ not built (npm run build)" }, () => {
+  it("resolves to dist/browser/index.js, whose dependencies are the client's own, without debug", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rtio-app-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), join(dir, "node_modules", "rtio"), "dir");
+      writeFileSync(join(dir, "app.js"), 'import { io } from "rtio";\nglobalThis.socket = io("/");\n');
+      const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+      const inputs = Object.keys(result.metafile.inputs);
+      assert.ok(inputs.some((f) => f.endsWith("dist/browser/index.js")), `rtio resolved to: ${inputs.filter((f) => !f.includes("node_modules/")).join(", ")}`);
+      const packages = new Set(inputs.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
+      assert.deepEqual([...packages].sort(), ["@socket.io/component-emitter", "backo2", "engine.io-client", "engine.io-parser"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

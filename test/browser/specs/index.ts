@@ -1,6 +1,6 @@
 // Entry of the browser specs (bundled by karma.conf.js): every spec file runs against each
 // server flavour (rtio's server, the official socket.io 4.8 server) with each bundle (the
-// classic script's global `io`, the ES module's `io`).
+// classic script's global `io`, the ES module's `io`, and the `io` of an app's own bundle).
 import { binarySpecs } from "./binary.spec.js";
 import { connectSpecs } from "./connect.spec.js";
 import { corsSpecs } from "./cors.spec.js";
@@ -15,7 +15,7 @@ import { unloadSpecs } from "./unload.spec.js";
 import { workerSpecs } from "./worker.spec.js";
 
 const FLAVOURS = ["rtio server", "socket.io 4.8 server"];
-const BUNDLES: Bundle[] = runConfig.reference ? ["reference"] : ["classic", "esm"];
+const BUNDLES: Bundle[] = runConfig.reference ? ["reference"] : ["classic", "esm", "app"];
 
 for (const flavour of FLAVOURS) {
   for (const bundle of BUNDLES) {

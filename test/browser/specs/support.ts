@@ -39,15 +39,17 @@ export async function flavourUrls(name: string): Promise<Urls> {
 }
 
 /**
- * The client under test: rtio's classic or ESM bundle, or (with RTIO_KARMA_REFERENCE=1, to
- * tell a spec's mistake from a client bug) the official socket.io-client's ESM bundle.
+ * The client under test: rtio's classic or ESM bundle, an app's own bundle of the `rtio`
+ * package (built by karma.conf.js as an app's bundler would), or (with RTIO_KARMA_REFERENCE=1,
+ * to tell a spec's mistake from a client bug) the official socket.io-client's ESM bundle.
  */
-export type Bundle = "classic" | "esm" | "reference";
+export type Bundle = "classic" | "esm" | "app" | "reference";
 interface RunConfig {
   workerUrl: string;
   classicUrl: string;
   esmUrl: string;
   msgpackUrl: string;
+  appUrl: string;
   referenceUrl: string;
   reference: boolean;
 }
@@ -56,7 +58,7 @@ export const runConfig = (globalThis as unknown as { __karma__: { config: { rtio
 
 /** The URL of a bundle the browser can load as a classic script (classic) or a module. */
 export const bundleUrl = (bundle: Bundle): string =>
-  location.origin + { classic: runConfig.classicUrl, esm: runConfig.esmUrl, reference: runConfig.referenceUrl }[bundle];
+  location.origin + { classic: runConfig.classicUrl, esm: runConfig.esmUrl, app: runConfig.appUrl, reference: runConfig.referenceUrl }[bundle];
 
 /** The `io` of a bundle: the classic script's global, or the ES module's named export. */
 export async function loadIo(bundle: Bundle): Promise<Io> {
@@ -69,7 +71,7 @@ export async function loadIo(bundle: Bundle): Promise<Io> {
   const specifier: string = bundleUrl(bundle);
   const mod = (await import(specifier)) as { io?: Io; default?: Io };
   if (typeof mod.io !== "function") throw new Error(`${specifier} lacks io`);
-  if (bundle === "esm" && mod.default !== mod.io) throw new Error(`${specifier}: default export is not io`);
+  if (bundle !== "reference" && mod.default !== mod.io) throw new Error(`${specifier}: default export is not io`);
   return mod.io;
 }
 
