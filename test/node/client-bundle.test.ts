@@ -92,19 +92,24 @@ describe("browser bundles", { skip: built ? false : "dist/ not built (npm run bu
 // What an app's bundler makes of `import { io } from "rtio"` for browsers (the browser run of
 // karma bundles it the same way and runs every browser spec on it).
 describe("rtio in an app's own browser bundle", { skip: built ? false : "dist/ not built (npm run build)" }, () => {
-  it("resolves to dist/browser/index.js, whose dependencies are the client's own, without debug", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rtio-app-"));
-    try {
-      mkdirSync(join(dir, "node_modules"));
-      symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), join(dir, "node_modules", "rtio"), "dir");
-      writeFileSync(join(dir, "app.js"), 'import { io } from "rtio";\nglobalThis.socket = io("/");\n');
-      const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
-      const inputs = Object.keys(result.metafile.inputs);
-      assert.ok(inputs.some((f) => f.endsWith("dist/browser/index.js")), `rtio resolved to: ${inputs.filter((f) => !f.includes("node_modules/")).join(", ")}`);
-      const packages = new Set(inputs.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
-      assert.deepEqual([...packages].sort(), ["@socket.io/component-emitter", "backo2", "engine.io-client", "engine.io-parser"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const [how, source] of [
+    ["import", 'import { io } from "rtio";\nglobalThis.socket = io("/");\n'],
+    ["require", 'const io = require("rtio");\nglobalThis.socket = io("/");\n'],
+  ]) {
+    it(`${how}: resolves to dist/browser/index.js, whose dependencies are the client's own, without debug`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "rtio-app-"));
+      try {
+        mkdirSync(join(dir, "node_modules"));
+        symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), join(dir, "node_modules", "rtio"), "dir");
+        writeFileSync(join(dir, "app.js"), source!);
+        const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+        const inputs = Object.keys(result.metafile.inputs);
+        assert.ok(inputs.some((f) => f.endsWith("dist/browser/index.js")), `rtio resolved to: ${inputs.filter((f) => !f.includes("node_modules/")).join(", ")}`);
+        const packages = new Set(inputs.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
+        assert.deepEqual([...packages].sort(), ["@socket.io/component-emitter", "backo2", "engine.io-client", "engine.io-parser"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
