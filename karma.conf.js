@@ -2,12 +2,13 @@
 // headless Chromium (Debian's, driven by playwright-core) and Firefox ESR, against the
 // companion servers (rtio's and the official socket.io 4.8 server) that test/browser/
 // karma-plugin.js starts for the run. Needs `npm run build` first (dist/ bundles).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import rtio, { CHROMIUM } from "./test/browser/karma-plugin.js";
+import { appWith } from "./test/support/app-fixture.js";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const FIREFOX = process.env.FIREFOX_BIN || "/usr/bin/firefox-esr";
@@ -50,12 +51,10 @@ function bundleSpecs() {
  * minified with its dependencies, as Vite or webpack would.
  */
 function bundleApp(out) {
-  mkdirSync(join(out, "node_modules"));
-  symlinkSync(root, join(out, "node_modules", "rtio"), "dir");
-  writeFileSync(join(out, "app-entry.js"), 'export * from "rtio";\nexport { default } from "rtio";\n');
+  const app = appWith("rtio", root, 'export * from "rtio";\nexport { default } from "rtio";\n', out);
   buildSync({
-    absWorkingDir: out,
-    entryPoints: [join(out, "app-entry.js")],
+    absWorkingDir: app.dir,
+    entryPoints: [app.entry],
     outfile: join(out, "app.js"),
     bundle: true,
     format: "esm",

@@ -11,13 +11,12 @@
  * And what an app ships that bundles the package itself: `import { io } from "<package>"`
  * through esbuild (bundled, minified, for browsers), as Vite or webpack would resolve it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { rollup, type OutputOptions, type Plugin, type RollupOptions } from "rollup";
+import { appWith } from "../../test/support/app-fixture.js";
 import type { Metric } from "../lib/result.js";
 import type { Scenario } from "./scenario.js";
 
@@ -80,17 +79,14 @@ async function buildGzip(input: string, plugins: Plugin[], output: OutputOptions
 
 /** `import { io } from pkg` in an app of its own, bundled and minified by esbuild for browsers. */
 async function appGzip(pkg: string): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), "rtio-bench-app-"));
+  // rtio is this package; socket.io-client is one of its devDependencies.
+  const packageDir = fileURLToPath(pkg === "rtio" ? ROOT : new URL(`node_modules/${pkg}`, ROOT));
+  const app = appWith(pkg, packageDir, `import { io } from "${pkg}";\nglobalThis.socket = io("/");\n`);
   try {
-    mkdirSync(join(dir, "node_modules"));
-    // rtio is this package; socket.io-client is one of its devDependencies.
-    const target = pkg === "rtio" ? fileURLToPath(ROOT) : fileURLToPath(new URL(`node_modules/${pkg}`, ROOT));
-    symlinkSync(target, join(dir, "node_modules", pkg), "dir");
-    writeFileSync(join(dir, "app.js"), `import { io } from "${pkg}";\nglobalThis.socket = io("/");\n`);
-    const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, minify: true, platform: "browser", format: "esm", target: "es2022", write: false, logLevel: "silent" });
+    const result = await build({ absWorkingDir: app.dir, entryPoints: [app.entry], bundle: true, minify: true, platform: "browser", format: "esm", target: "es2022", write: false, logLevel: "silent" });
     return gzip(result.outputFiles[0]!.contents);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    app.remove();
   }
 }
 

@@ -52,7 +52,8 @@ export function idleTransport(conn: EngineSocket): IdleTransport | undefined {
   if (engine.readyState !== "open" || transport.name !== "websocket" || !transport.writable) return undefined;
   // Engine.IO v3 prefixes binary messages with their packet type: its framing is not ours.
   if (engine.protocol !== 4) return undefined;
-  if (!Array.isArray(engine.writeBuffer) || engine.writeBuffer.length !== 0 || hasWriteListeners(engine)) return undefined;
+  // Something queued in engine.io, or no queue where one is expected (`?.` gives undefined): not idle.
+  if (engine.writeBuffer?.length !== 0 || hasWriteListeners(engine)) return undefined;
   const ws = transport.socket;
   if (!ws || ws.readyState !== WS_OPEN || typeof ws._sender?.sendFrame !== "function") return undefined;
   if (ws._extensions === undefined || ws._extensions["permessage-deflate"] !== undefined) return undefined;

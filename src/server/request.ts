@@ -77,15 +77,9 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   copy.headers = req.headers;
   copy.connection = req.socket;
   engine.request = copy as unknown as IncomingMessage;
-  dropResponseCloseListener(engine);
-  dropUpgradeErrorListener(engine);
+  dropUpgradeLeftovers(engine);
   // A polling session's upgrade request is held the same way, by its WebSocket's TCP socket.
-  if (engine.transport?.name === "polling") {
-    conn.once("upgrade", () => {
-      dropResponseCloseListener(engine);
-      dropUpgradeErrorListener(engine);
-    });
-  }
+  if (engine.transport?.name === "polling") conn.once("upgrade", () => dropUpgradeLeftovers(engine));
 }
 
 /** Replaces the request's repeated strings by the shared copies (equal strings: nothing else changes). */
@@ -114,11 +108,27 @@ function isUniqueHeader(name: string): boolean {
   return UNIQUE_HEADER_LENGTHS.has(name.length) && UNIQUE_HEADERS.has(name.toLowerCase());
 }
 
-// A no-op (debug only) "error" listener engine.io leaves on every WebSocket it accepts; the
-// transport has its own error listener once the connection is set up.
-function dropUpgradeErrorListener(engine: EngineInternals): void {
+/**
+ * What engine.io leaves on a WebSocket it accepted (directly, or as a polling session's
+ * upgrade) that only a middleware could need; called only when none ran:
+ * - the "close" listener on the TCP socket by which its stand-in response (WebSocketResponse)
+ *   re-emits "close" for middlewares. Nobody else listens to that response, and the listener is
+ *   all that keeps it and the upgrade request alive;
+ * - a no-op (debug only) "error" listener on the WebSocket; the transport has its own.
+ */
+function dropUpgradeLeftovers(engine: EngineInternals): void {
   const ws = engine.transport?.name === "websocket" ? engine.transport.socket : undefined;
   if (!ws) return;
+  const tcp = ws._socket;
+  if (tcp) {
+    for (const raw of tcp.rawListeners("close")) {
+      // engine.io adds it with once(): a wrapper around an unnamed arrow. Only such a listener is
+      // turned into source text to be told apart (Node's and rtio's own are named, and added with on()).
+      const fn = (raw as { listener?: unknown }).listener;
+      if (typeof fn !== "function" || fn.name !== "") continue;
+      if (String(fn) === '() => this.emit("close")') tcp.removeListener("close", raw as (...a: unknown[]) => void);
+    }
+  }
   for (const fn of ws.listeners("error")) {
     if (fn.name === "onUpgradeError") ws.removeListener("error", fn as (...a: unknown[]) => void);
   }
@@ -126,27 +136,4 @@ function dropUpgradeErrorListener(engine: EngineInternals): void {
   // equally accepts none until the next listener, as our own emitters start (typed-emitter.ts).
   const table = ws as unknown as { _events: object | undefined; _eventsCount?: number };
   if (table._eventsCount === 0) table._events = undefined;
-}
-
-// engine.io's WebSocketResponse re-emits the TCP socket's "close" for middlewares; with none,
-// nobody listens to it, and the listener is all that keeps the response and request alive.
-function dropResponseCloseListener(engine: EngineInternals): void {
-  if (engine.transport?.name !== "websocket") return;
-  const tcp = engine.transport.socket?._socket;
-  if (tcp) releaseUpgradeResponse(tcp);
-}
-
-/**
- * Removes the "close" listener of engine.io's stand-in response from the TCP socket of a
- * WebSocket, so that the upgrade request is collected. Only when no engine middleware ran (they
- * may listen to that response).
- */
-function releaseUpgradeResponse(tcp: NodeJS.EventEmitter): void {
-  for (const raw of tcp.rawListeners("close")) {
-    // engine.io adds it with once(): a wrapper around an unnamed arrow. Only such a listener is
-    // turned into source text to be told apart (Node's and rtio's own are named, and added with on()).
-    const fn = (raw as { listener?: unknown }).listener;
-    if (typeof fn !== "function" || fn.name !== "") continue;
-    if (String(fn) === '() => this.emit("close")') tcp.removeListener("close", raw as (...a: unknown[]) => void);
-  }
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import { expectBroadcasts, connectMembers, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT } from "../support/cluster-broadcast.js";
+import { expectBroadcasts, connectMembers, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT, roomChanges } from "../support/cluster-broadcast.js";
 import { closeClients, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
@@ -71,9 +71,9 @@ for (const adapter of ["redis", "streams"] as AdapterKind[]) {
         );
         // Requests too: the emitter asks every node to move its matching sockets.
         const blue = members.filter((m) => m.rooms.includes("blue"));
-        const joins = blue.map((m) => nodes[m.node]!.next("join-room", (room, id) => room === "gold" && id === m.socket.id));
+        const joins = roomChanges(nodes, blue, "join-room", "gold");
         emitter.in("blue").socketsJoin("gold");
-        await Promise.all(joins);
+        await joins;
         const gold = await nodes[1]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
         assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
         const told = nodes.map((n) => n.next("tell"));

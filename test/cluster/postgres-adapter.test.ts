@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { POSTGRES_ATTACHMENTS_TABLE } from "../support/cluster-adapters.js";
-import { connectMembers, expectBroadcasts, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT } from "../support/cluster-broadcast.js";
+import { connectMembers, expectBroadcasts, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT, roomChanges } from "../support/cluster-broadcast.js";
 import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
 
@@ -121,15 +121,15 @@ describe("mixed cluster (rtio, socket.io, rtio, socket.io), postgres adapter", {
 
   it("socketsJoin and socketsLeave move the matching sockets on every node", async () => {
     const blue = members.filter((m) => m.rooms.includes("blue"));
-    const joins = blue.map((m) => nodes[m.node]!.next("join-room", (room, id) => room === "gold" && id === m.socket.id));
+    const joins = roomChanges(nodes, blue, "join-room", "gold");
     await nodes[1]!.call("socketsJoin", { to: ["blue"] }, ["gold"]);
-    await Promise.all(joins);
+    await joins;
     const gold = await nodes[0]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
     assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
 
-    const leaves = blue.map((m) => nodes[m.node]!.next("leave-room", (room, id) => room === "gold" && id === m.socket.id));
+    const leaves = roomChanges(nodes, blue, "leave-room", "gold");
     await nodes[2]!.call("socketsLeave", { to: ["gold"] }, ["gold"]);
-    await Promise.all(leaves);
+    await leaves;
     assert.deepEqual(await nodes[3]!.call("fetchSockets", { to: ["gold"] }), []);
   });
 

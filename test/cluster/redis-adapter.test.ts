@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import { expectBroadcasts, connectMembers, type Emit, type Member } from "../support/cluster-broadcast.js";
+import { expectBroadcasts, connectMembers, type Emit, type Member, roomChanges } from "../support/cluster-broadcast.js";
 import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
@@ -153,15 +153,15 @@ for (const adapter of ADAPTERS) {
 
     it("socketsJoin and socketsLeave act on matching sockets of every node", async () => {
       const blue = members.filter((m) => m.rooms.includes("blue"));
-      const joins = blue.map((m) => nodes[m.node]!.next("join-room", (room, id) => room === "gold" && id === m.socket.id));
+      const joins = roomChanges(nodes, blue, "join-room", "gold");
       await nodes[0]!.call("socketsJoin", { to: ["blue"] }, ["gold"]);
-      await Promise.all(joins);
+      await joins;
       const gold = await nodes[2]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
       assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
 
-      const leaves = blue.map((m) => nodes[m.node]!.next("leave-room", (room, id) => room === "gold" && id === m.socket.id));
+      const leaves = roomChanges(nodes, blue, "leave-room", "gold");
       await nodes[1]!.call("socketsLeave", {}, ["gold"]);
-      await Promise.all(leaves);
+      await leaves;
       assert.deepEqual(await nodes[0]!.call("fetchSockets", { to: ["gold"] }), []);
     });
 

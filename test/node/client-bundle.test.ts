@@ -2,14 +2,13 @@
 // dist/rtio.esm.min.js with the JSON codec, dist/rtio.msgpack.min.js with MessagePack. They
 // run in this realm with `ws` standing in for the browser's WebSocket (websocket transport).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { WebSocket as WS } from "ws";
+import { appWith } from "../support/app-fixture.js";
 import { next } from "../support/client-fixtures.js";
 import { official, type RunningServer } from "../support/official-server.js";
 
@@ -97,18 +96,15 @@ describe("rtio in an app's own browser bundle", { skip: built ? false : "dist/ n
     ["require", 'const io = require("rtio");\nglobalThis.socket = io("/");\n'],
   ]) {
     it(`${how}: resolves to dist/browser/index.js, whose dependencies are the client's own, without debug`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), "rtio-app-"));
+      const app = appWith("rtio", fileURLToPath(new URL("../../", import.meta.url)), source!);
       try {
-        mkdirSync(join(dir, "node_modules"));
-        symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), join(dir, "node_modules", "rtio"), "dir");
-        writeFileSync(join(dir, "app.js"), source!);
-        const result = await build({ absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+        const result = await build({ absWorkingDir: app.dir, entryPoints: [app.entry], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
         const inputs = Object.keys(result.metafile.inputs);
         assert.ok(inputs.some((f) => f.endsWith("dist/browser/index.js")), `rtio resolved to: ${inputs.filter((f) => !f.includes("node_modules/")).join(", ")}`);
         const packages = new Set(inputs.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
         assert.deepEqual([...packages].sort(), ["@socket.io/component-emitter", "backo2", "engine.io-client", "engine.io-parser"]);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        app.remove();
       }
     });
   }

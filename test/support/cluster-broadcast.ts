@@ -100,3 +100,8 @@ export const MIXED_BROADCASTS: Emit[] = [
   { from: 2, t: { except: ["blue"] }, value: 6 },
   { from: 3, t: { local: true }, value: 7 },
 ];
+
+/** Resolves once the node of each of `members` reports that it joined (or left) `room`. */
+export function roomChanges(nodes: ClusterNode[], members: Member[], event: "join-room" | "leave-room", room: string): Promise<unknown> {
+  return Promise.all(members.map((m) => nodes[m.node]!.next(event, (r, id) => r === room && id === m.socket.id)));
+}
