@@ -1,0 +1,214 @@
+// Older socket.io 4.x releases on either side: 4.0 (engine.io 5), 4.4 (engine.io 6.1) and 4.7
+// (the first with connection state recovery and `retries` still current). Deployed apps keep
+// old clients long after their server moves, so "4.x" means every minor, not only 4.8: each
+// old socket.io-client runs the same specs against the rtio server, and rtio's client against
+// each old socket.io server.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { io as rtioClient } from "../../src/client/index.js";
+import { Server as RtioServer } from "../../src/server/index.js";
+import { next } from "../support/client-fixtures.js";
+
+// The few members the specs use, common to every version on both sides.
+interface AnySocket {
+  id?: string;
+  connected: boolean;
+  recovered?: boolean;
+  io: { engine: { transport: { name: string }; on(ev: string, fn: (...a: any[]) => void): unknown; once(ev: string, fn: (...a: any[]) => void): unknown; close(): void } };
+  on(ev: string, fn: (...a: any[]) => void): unknown;
+  once(ev: string, fn: (...a: any[]) => void): unknown;
+  emit(ev: string, ...args: any[]): unknown;
+  close(): unknown;
+}
+type ClientFn = (url: string, opts: Record<string, unknown>) => AnySocket;
+type ServerCtor = new (http: ReturnType<typeof createServer>, opts?: Record<string, unknown>) => any;
+
+const OLD = [
+  { version: "4.0", client: "socket.io-client-4.0", server: "socket.io-4.0", recovery: false },
+  { version: "4.4", client: "socket.io-client-4.4", server: "socket.io-4.4", recovery: false },
+  { version: "4.7", client: "socket.io-client-4.7", server: "socket.io-4.7", recovery: true },
+] as const;
+
+const PAIRS: Array<{ name: string; Server: ServerCtor; client: ClientFn; recovery: boolean }> = [];
+for (const old of OLD) {
+  const client = ((await import(old.client)) as { io: ClientFn }).io;
+  const Server = ((await import(old.server)) as { Server: ServerCtor }).Server;
+  PAIRS.push({ name: `socket.io-client ${old.version} against the rtio server`, Server: RtioServer as unknown as ServerCtor, client, recovery: old.recovery });
+  PAIRS.push({ name: `rtio's client against a socket.io ${old.version} server`, Server, client: rtioClient as unknown as ClientFn, recovery: old.recovery });
+}
+
+/** The byte length of a Buffer, ArrayBuffer or typed array, whichever a client gave back. */
+function byteLength(value: unknown): number | undefined {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
+}
+
+/** Resolves once `count` events `event` came, with their first arguments in order. */
+function collect(socket: AnySocket, event: string, count: number): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  return new Promise((resolve) => {
+    socket.on(event, (value: unknown) => {
+      if (seen.push(value) === count) resolve(seen);
+    });
+  });
+}
+
+for (const pair of PAIRS) {
+  describe(pair.name, () => {
+    let http: ReturnType<typeof createServer>;
+    let server: any;
+    let url: string;
+    const clients: AnySocket[] = [];
+
+    async function start(opts: Record<string, unknown> = {}): Promise<void> {
+      http = createServer();
+      server = new pair.Server(http, opts);
+      server.on("connection", (socket: any) => {
+        socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
+        socket.on("join", (room: string, ack: () => void) => {
+          socket.join(room);
+          ack();
+        });
+        socket.on("burst", (n: number) => {
+          // Long and short packets mixed, so that polling payloads carry several of each.
+          for (let i = 0; i < n; i++) socket.emit("seq", i, "x".repeat(i % 7 === 0 ? 3000 : 10));
+        });
+        socket.on("kick", () => socket.disconnect(true));
+      });
+      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    }
+
+    function client(nsp = "/", opts: Record<string, unknown> = {}): AnySocket {
+      const socket = pair.client(url + nsp, { forceNew: true, reconnection: false, ...opts });
+      clients.push(socket);
+      return socket;
+    }
+
+    function stop(): Promise<void> {
+      // socket.io's engine.io, when the server closes a polling connection with no poll pending,
+      // waits 30 s for a poll that a disconnected client never sends (rtio's does not). The
+      // timer holds nothing but this process open; end those closes now.
+      for (const conn of Object.values<any>(server.engine.clients)) if (conn.readyState === "closing") conn.transport.shouldClose?.();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        http.closeAllConnections();
+      });
+    }
+
+    /** The server again, with these options. */
+    async function restart(opts: Record<string, unknown>): Promise<void> {
+      await stop();
+      await start(opts);
+    }
+
+    beforeEach(() => start());
+    afterEach(async () => {
+      for (const c of clients.splice(0)) c.close();
+      await stop();
+    });
+
+    for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]]) {
+      it(`connects over ${transports.join(" then ")}, with auth and query, and emits and acks binary both ways`, async () => {
+        const socket = client("/", { transports, auth: { token: "t1" }, query: { room: "r" } });
+        const [[serverSocket]] = await Promise.all([next(server, "connection"), next(socket, "connect")]);
+        assert.equal(socket.id, serverSocket.id);
+        assert.deepEqual(serverSocket.handshake.auth, { token: "t1" });
+        assert.equal(serverSocket.handshake.query.room, "r");
+
+        const echoed = await new Promise<unknown[]>((resolve) => socket.emit("echo", "a", { file: Buffer.from([1, 2, 3]) }, 7, (...args: unknown[]) => resolve(args)));
+        assert.equal(echoed[0], "a");
+        assert.equal(byteLength((echoed[1] as { file: unknown }).file), 3);
+        assert.equal(echoed[2], 7);
+
+        socket.on("ask", (n: number, bytes: unknown, ack: (...a: unknown[]) => void) => ack(n + 1, bytes));
+        const answer = await new Promise<unknown[]>((resolve) => serverSocket.emit("ask", 1, Buffer.from([4, 5]), (...args: unknown[]) => resolve(args)));
+        assert.equal(answer[0], 2);
+        assert.equal(byteLength(answer[1]), 2);
+
+        if (transports.length === 2 && socket.io.engine.transport.name !== "websocket") await next(socket.io.engine, "upgrade");
+        assert.equal(socket.io.engine.transport.name, transports.at(-1));
+        const reason = next(socket, "disconnect");
+        socket.emit("kick");
+        assert.equal((await reason)[0], "io server disconnect");
+      });
+    }
+
+    for (const transport of ["polling", "websocket"]) {
+      it(`keeps the order of 300 server emits of mixed sizes over ${transport}`, async () => {
+        const socket = client("/", { transports: [transport] });
+        await next(socket, "connect");
+        const seq = collect(socket, "seq", 300);
+        socket.emit("burst", 300);
+        assert.deepEqual(await seq, Array.from({ length: 300 }, (_, i) => i));
+      });
+    }
+
+    it("answers heartbeats, so a connection outlives many ping intervals", async () => {
+      await restart({ pingInterval: 50, pingTimeout: 1000 });
+      const socket = client("/", { transports: ["websocket"] });
+      await next(socket, "connect");
+      let pings = 0;
+      await new Promise<void>((resolve) =>
+        socket.io.engine.on("packet", (packet: { type: string }) => {
+          if (packet.type === "ping" && ++pings === 5) resolve();
+        }),
+      );
+      assert.equal(socket.connected, true);
+    });
+
+    it("refuses a namespace through middleware with the error's message and data", async () => {
+      server.of("/guarded").use((_socket: unknown, next: (err: Error) => void) => next(Object.assign(new Error("not allowed"), { data: { code: 42 } })));
+      const [err] = await next(client("/guarded"), "connect_error");
+      assert.equal(err.message, "not allowed");
+      assert.deepEqual(err.data, { code: 42 });
+    });
+
+    it("delivers a room broadcast with binary", async () => {
+      const socket = client("/", { transports: ["websocket"] });
+      await next(socket, "connect");
+      await new Promise((resolve) => socket.emit("join", "room1", resolve));
+      const got = next(socket, "news");
+      server.to("room1").emit("news", { n: 1, bytes: Buffer.from("abcd") });
+      const [news] = await got;
+      assert.equal(news.n, 1);
+      assert.equal(byteLength(news.bytes), 4);
+    });
+
+    it("reconnects after the connection drops", async () => {
+      const socket = client("/", { transports: ["websocket"], reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 20 });
+      await next(socket, "connect");
+      const first = socket.id;
+      const dropped = next(socket, "disconnect");
+      for (const s of server.of("/").sockets.values()) s.conn.close();
+      assert.equal((await dropped)[0], "transport close");
+      await next(socket, "connect");
+      assert.equal(socket.connected, true);
+      assert.notEqual(socket.id, first);
+    });
+
+    if (pair.recovery) {
+      it("recovers the session and the events missed while disconnected", async () => {
+        await restart({ connectionStateRecovery: {} });
+        const socket = client("/", { transports: ["websocket"], reconnection: true, reconnectionDelay: 20, reconnectionDelayMax: 20 });
+        const seen = collect(socket, "tick", 3);
+        await next(socket, "connect");
+        const id = socket.id;
+        // The first event must be in before the drop: its offset is what the client offers.
+        const firstIn = next(socket, "tick");
+        server.emit("tick", 1);
+        await firstIn;
+        const dropped = next(socket, "disconnect");
+        socket.io.engine.close();
+        await dropped;
+        server.emit("tick", 2);
+        server.emit("tick", 3);
+        await next(socket, "connect");
+        assert.equal(socket.recovered, true);
+        assert.equal(socket.id, id);
+        assert.deepEqual(await seen, [1, 2, 3]);
+      });
+    }
+  });
+}
