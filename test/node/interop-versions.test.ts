@@ -1,8 +1,8 @@
-// Older socket.io 4.x releases on either side: 4.0 (engine.io 5), 4.4 (engine.io 6.1) and 4.7
-// (the first with connection state recovery and `retries` still current). Deployed apps keep
-// old clients long after their server moves, so "4.x" means every minor, not only 4.8: each
-// old socket.io-client runs the same specs against the rtio server, and rtio's client against
-// each old socket.io server.
+// Older socket.io releases on either side: 4.0 (engine.io 5), 4.4 (engine.io 6.1), 4.7 (with
+// connection state recovery, as 4.8) and 3.1, which speaks the same protocol v5. Deployed apps
+// keep old clients long after their server moves, so "4.x" means every minor, not only 4.8:
+// each old socket.io-client runs the same specs against the rtio server, and rtio's client
+// against each old socket.io server.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,6 +26,7 @@ type ClientFn = (url: string, opts: Record<string, unknown>) => AnySocket;
 type ServerCtor = new (http: ReturnType<typeof createServer>, opts?: Record<string, unknown>) => any;
 
 const OLD = [
+  { version: "3.1", client: "socket.io-client-3.1", server: "socket.io-3.1", recovery: false },
   { version: "4.0", client: "socket.io-client-4.0", server: "socket.io-4.0", recovery: false },
   { version: "4.4", client: "socket.io-client-4.4", server: "socket.io-4.4", recovery: false },
   { version: "4.7", client: "socket.io-client-4.7", server: "socket.io-4.7", recovery: true },
