@@ -118,8 +118,7 @@ export class Socket<
       this.missed = previousSession.missedPackets;
       this.recovered = true;
     } else {
-      // socket.io-client 2.x expects the socket id to be the engine id on "/".
-      this.id = nsp.name === "/" && client.conn.protocol === 3 ? client.id : generateId();
+      this.id = client.conn.protocol === 3 ? v2SocketId(nsp.name, client.id) : generateId();
       this.pid = nsp.server._opts.connectionStateRecovery ? generateId() : undefined;
     }
   }
@@ -431,4 +430,9 @@ export class Socket<
     if (this.connected) this.emitUntyped(...event);
     else debug("event after disconnection ignored");
   }
+}
+
+/** socket.io-client 2.x does not read its id from the server: it takes the engine id, after `<nsp>#` off "/". */
+function v2SocketId(nsp: string, engineId: string): string {
+  return nsp === "/" ? engineId : nsp + "#" + engineId;
 }

@@ -5,8 +5,10 @@
 // against each old socket.io server.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { Server as OfficialServer } from "socket.io";
 import { io as rtioClient } from "../../src/client/index.js";
 import { Server as RtioServer } from "../../src/server/index.js";
 import { next } from "../support/client-fixtures.js";
@@ -43,6 +45,18 @@ for (const old of OLD) {
 /** The byte length of a Buffer, ArrayBuffer or typed array, whichever a client gave back. */
 function byteLength(value: unknown): number | undefined {
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
+}
+
+/** Closes a server of any version and its HTTP server, with every connection. */
+function closeServer(server: any, http: ReturnType<typeof createServer>): Promise<void> {
+  // socket.io's engine.io, when the server closes a polling connection with no poll pending,
+  // waits 30 s for a poll that a disconnected client never sends (rtio's does not). The timer
+  // holds nothing but this process open; end those closes now.
+  for (const conn of Object.values<any>(server.engine.clients)) if (conn.readyState === "closing") conn.transport.shouldClose?.();
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    http.closeAllConnections();
+  });
 }
 
 /** Resolves once `count` events `event` came, with their first arguments in order. */
@@ -87,16 +101,7 @@ for (const pair of PAIRS) {
       return socket;
     }
 
-    function stop(): Promise<void> {
-      // socket.io's engine.io, when the server closes a polling connection with no poll pending,
-      // waits 30 s for a poll that a disconnected client never sends (rtio's does not). The
-      // timer holds nothing but this process open; end those closes now.
-      for (const conn of Object.values<any>(server.engine.clients)) if (conn.readyState === "closing") conn.transport.shouldClose?.();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        http.closeAllConnections();
-      });
-    }
+    const stop = (): Promise<void> => closeServer(server, http);
 
     /** The server again, with these options. */
     async function restart(opts: Record<string, unknown>): Promise<void> {
@@ -211,5 +216,120 @@ for (const pair of PAIRS) {
         assert.deepEqual(await seen, [1, 2, 3]);
       });
     }
+  });
+}
+
+// socket.io-client 2.x (Engine.IO v3, Socket.IO protocol v4) reaches a 4.x server only with
+// `allowEIO3`: the path socket.io documents for moving a live app off 2.x. Its specs run on the
+// rtio server and, as the reference, on socket.io 4.8's.
+const v2Client = createRequire(import.meta.url)("socket.io-client-2") as ClientFn;
+for (const [name, Server] of [
+  ["rtio", RtioServer],
+  ["socket.io 4.8", OfficialServer],
+] as Array<[string, ServerCtor]>) {
+  describe(`socket.io-client 2.5 against the ${name} server with allowEIO3`, () => {
+    let http: ReturnType<typeof createServer>;
+    let server: any;
+    let url: string;
+    const clients: AnySocket[] = [];
+
+    beforeEach(async () => {
+      http = createServer();
+      server = new Server(http, { allowEIO3: true, pingInterval: 50, pingTimeout: 1000 });
+      server.of("/guarded").use((_socket: unknown, next: (err: Error) => void) => next(Object.assign(new Error("not allowed"), { data: { code: 42 } })));
+      const onConnection = (socket: any): void => {
+        socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
+        socket.on("kick", () => socket.disconnect(true));
+        socket.emit("hello", socket.nsp.name, socket.handshake.query.room);
+      };
+      server.on("connection", onConnection);
+      server.of("/chat").on("connection", onConnection);
+      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    });
+    afterEach(async () => {
+      for (const c of clients.splice(0)) c.close();
+      await closeServer(server, http);
+    });
+
+    function client(nsp: string, opts: Record<string, unknown>): AnySocket {
+      const socket = v2Client(url + nsp, { forceNew: true, reconnection: false, ...opts });
+      clients.push(socket);
+      return socket;
+    }
+
+    for (const [nsp, transports] of [
+      ["/", ["polling"]],
+      ["/", ["websocket"]],
+      ["/chat", ["polling", "websocket"]],
+    ] as const) {
+      it(`joins ${nsp} over ${transports.join(" then ")} with its query, acks binary both ways, keeps heartbeats, and is kicked`, async () => {
+        const socket = client(nsp, { transports, query: { room: "r" } });
+        const [hello] = await Promise.all([next(socket, "hello"), next(socket, "connect")]);
+        assert.deepEqual(hello, [nsp, "r"]);
+
+        const echoed = await new Promise<unknown[]>((resolve) => socket.emit("echo", "a", { file: Buffer.from([1, 2, 3]) }, 7, (...args: unknown[]) => resolve(args)));
+        assert.deepEqual([echoed[0], byteLength((echoed[1] as { file: unknown }).file), echoed[2]], ["a", 3, 7]);
+
+        // A 2.x client makes up its id from the engine's; the server must use the same one.
+        const serverSocket = server.of(nsp).sockets.get(socket.id);
+        assert.ok(serverSocket, `no socket ${socket.id} on the server's ${nsp}`);
+        socket.on("ask", (n: number, bytes: unknown, ack: (...a: unknown[]) => void) => ack(n + 1, bytes));
+        const answer = await new Promise<unknown[]>((resolve) => serverSocket.emit("ask", 1, Buffer.from([4, 5]), (...args: unknown[]) => resolve(args)));
+        assert.deepEqual([answer[0], byteLength(answer[1])], [2, 2]);
+
+        // Engine.IO v3 clients send the pings; three answered pongs mean the server keeps time.
+        let pongs = 0;
+        await new Promise<void>((resolve) =>
+          (socket as unknown as { io: AnySocket }).io.on("pong", () => {
+            if (++pongs === 3) resolve();
+          }),
+        );
+
+        const reason = next(socket, "disconnect");
+        socket.emit("kick");
+        assert.equal((await reason)[0], "io server disconnect");
+      });
+    }
+
+    it("multiplexes two namespaces, gets room broadcasts, reconnects both, and leaves with socket.io's reasons", async () => {
+      const manager = (v2Client as unknown as { Manager(url: string, opts: object): any }).Manager(url, { transports: ["websocket"], reconnectionDelay: 20, reconnectionDelayMax: 20 });
+      const main: AnySocket = manager.socket("/");
+      const chat: AnySocket = manager.socket("/chat");
+      clients.push(main, chat);
+      const left = new Map<string, string>();
+      const allLeft = new Promise<void>((resolve) => {
+        for (const nsp of ["/", "/chat"]) {
+          server.of(nsp).on("connection", (socket: any) =>
+            socket.on("disconnect", (reason: string) => {
+              if (reason !== "forced close" && left.set(nsp, reason).size === 2) resolve();
+            }),
+          );
+        }
+      });
+      await Promise.all([next(main, "connect"), next(chat, "connect")]);
+      assert.equal(chat.id, "/chat#" + main.id);
+      server.of("/chat").sockets.get(chat.id).join("room");
+      const news = next(chat, "news");
+      server.of("/chat").to("room").emit("news", 1, Buffer.from([7]));
+      const [n, bytes] = await news;
+      assert.deepEqual([n, byteLength(bytes)], [1, 1]);
+
+      const back = Promise.all([next(main, "reconnect"), next(chat, "reconnect")]);
+      for (const socket of server.of("/").sockets.values()) socket.conn.close();
+      await back;
+      await Promise.all([main, chat].map((socket) => socket.connected || next(socket, "connect")));
+      assert.ok(server.of("/chat").sockets.get(chat.id), "the namespace joined again after the reconnection");
+
+      (chat as unknown as { disconnect(): void }).disconnect();
+      (main as unknown as { disconnect(): void }).disconnect();
+      await allLeft;
+      assert.deepEqual(Object.fromEntries(left), { "/": "client namespace disconnect", "/chat": "client namespace disconnect" });
+    });
+
+    it("gets a refusing middleware's data as its error event, as socket.io 2.x did", async () => {
+      const [data] = await next(client("/guarded", {}), "error");
+      assert.deepEqual(data, { code: 42 });
+    });
   });
 }
