@@ -1,9 +1,9 @@
 #!/bin/sh
 # Installs what the tests need beyond npm: real browsers, Redis, PostgreSQL, nginx and
-# python-socketio (a client written apart from socket.io's JavaScript), all Debian packages.
+# python-socketio (Socket.IO written apart from socket.io's JavaScript), all Debian packages.
 # Run before the tests by `npm test`; does nothing when everything is already there.
 set -e
-PACKAGES="chromium firefox-esr redis-server postgresql nginx python3-socketio python3-websocket python3-requests"
+PACKAGES="chromium firefox-esr redis-server postgresql nginx python3-socketio python3-websocket python3-requests python3-aiohttp"
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v firefox-esr >/dev/null 2>&1 || [ -x /usr/bin/firefox-esr ] || missing="$missing firefox-esr"
@@ -12,7 +12,7 @@ command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missi
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
 # Debian's own python3, whatever python3 comes first on PATH.
-/usr/bin/python3 -c "import socketio, websocket, requests" >/dev/null 2>&1 || missing="$missing python3-socketio python3-websocket python3-requests"
+/usr/bin/python3 -c "import socketio, websocket, requests, aiohttp" >/dev/null 2>&1 || missing="$missing python3-socketio python3-websocket python3-requests python3-aiohttp"
 [ -z "$missing" ] && exit 0
 
 echo "setup: missing Debian packages:$missing"

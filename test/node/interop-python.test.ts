@@ -1,25 +1,29 @@
-// A client that shares no code with socket.io: python-socketio (Debian's python3-socketio,
-// installed by scripts/setup.sh), against the rtio server and, as the reference, socket.io
-// 4.8's. Namespaces, auth, acks both ways and binary both ways, over each transport.
+// Socket.IO written apart from socket.io's JavaScript: python-socketio (Debian's python3-socketio,
+// installed by scripts/setup.sh). Its client against the rtio server and, as the reference,
+// socket.io 4.8's; and rtio's client against its server (what Flask-SocketIO apps run on),
+// beside socket.io-client 4.8. Namespaces, auth, acks and binary both ways, each transport.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { Server as OfficialServer } from "socket.io";
+import { io as officialClient } from "socket.io-client";
+import { io as rtioClient } from "../../src/client/index.js";
 import { Server as RtioServer } from "../../src/server/index.js";
+import { next } from "../support/client-fixtures.js";
 
 const run = promisify(execFile);
 const PYTHON = process.env.RTIO_PYTHON ?? "/usr/bin/python3";
-const SCRIPT = new URL("../support/python-client.py", import.meta.url).pathname;
+const support = (file: string): string => new URL(`../support/${file}`, import.meta.url).pathname;
 
 /** Fails the suite with the set-up command when python-socketio is missing. */
 async function needPythonSocketio(): Promise<void> {
   try {
-    await run(PYTHON, ["-c", "import socketio, websocket, requests"]);
+    await run(PYTHON, ["-c", "import socketio, websocket, requests, aiohttp"]);
   } catch {
-    throw new Error(`${PYTHON} cannot import socketio, websocket and requests: run 'sh scripts/setup.sh' as root (npm test does), which installs python3-socketio python3-websocket python3-requests`);
+    throw new Error(`${PYTHON} cannot import socketio, websocket, requests and aiohttp: run 'sh scripts/setup.sh' as root (npm test does), which installs them from Debian`);
   }
 }
 
@@ -62,7 +66,7 @@ for (const [name, Server] of [
 
     for (const transport of ["polling", "websocket"]) {
       it(`joins two namespaces with auth, and acks binary both ways over ${transport}`, async () => {
-        const { stdout } = await run(PYTHON, [SCRIPT, url, transport], { timeout: 60_000 });
+        const { stdout } = await run(PYTHON, [support("python-client.py"), url, transport], { timeout: 60_000 });
         const seen = JSON.parse(stdout);
         assert.deepEqual(seen["hello /"], [{ token: "py" }, "/"]);
         assert.deepEqual(seen["hello /chat"], [{ token: "py" }, "/chat"]);
@@ -74,3 +78,75 @@ for (const [name, Server] of [
     }
   });
 }
+
+describe("rtio's client against a python-socketio server, beside socket.io-client 4.8", () => {
+  let python: ChildProcess;
+  let url: string;
+
+  before(async () => {
+    await needPythonSocketio();
+    python = spawn(PYTHON, [support("python-server.py")], { stdio: ["pipe", "pipe", "inherit"] });
+    const [port] = await next<[Buffer]>(python.stdout!, "data", 30_000);
+    url = `http://127.0.0.1:${String(port).trim()}`;
+  });
+  after(async () => {
+    const exited = next(python, "exit");
+    python.stdin!.end();
+    await exited;
+  });
+
+  type Client = typeof rtioClient;
+  /** One client's round: what it saw, for both clients to be held to the same. */
+  async function round(io: Client, transports: string[]): Promise<Record<string, unknown>> {
+    const socket = io(url, { transports, auth: { token: "js" }, forceNew: true, reconnection: false });
+    try {
+      const [hello] = await next(socket, "hello");
+      const echo = await new Promise<unknown[]>((resolve) => socket.emit("echo", "a", { file: Buffer.from([1, 2, 3]) }, 7, (...args: unknown[]) => resolve(args)));
+      socket.on("ask", (n: number, bytes: unknown, ack: (...a: unknown[]) => void) => ack(n + 1, bytes));
+      const askme = await new Promise<unknown[]>((resolve) => socket.emit("askme", (...args: unknown[]) => resolve(args)));
+      // The server pings every 250 ms; two answered pings keep the connection up past them.
+      let pings = 0;
+      await new Promise<void>((resolve) =>
+        socket.io.on("ping", () => {
+          if (++pings === 2) resolve();
+        }),
+      );
+      if (transports.length === 2 && socket.io.engine.transport.name !== "websocket") await next(socket.io.engine, "upgrade");
+      const transport = socket.io.engine.transport.name;
+      const [reason] = await Promise.all([next(socket, "disconnect").then(([r]) => r), socket.emit("kick")]);
+      return { hello, echo, askme, transport, reason };
+    } finally {
+      socket.close();
+    }
+  }
+
+  for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]]) {
+    it(`connects with auth, acks binary both ways, keeps heartbeats and is kicked over ${transports.join(" then ")}`, async () => {
+      const ours = await round(rtioClient, transports);
+      assert.deepEqual(ours, {
+        hello: [{ token: "js" }, "/"],
+        echo: ["a", { file: Buffer.from([1, 2, 3]) }, 7],
+        askme: [[2, 2]],
+        transport: transports.at(-1),
+        reason: "io server disconnect",
+      });
+      assert.deepEqual(ours, await round(officialClient as unknown as Client, transports));
+    });
+  }
+
+  it("gets a refused connect as connect_error, as socket.io-client does", async () => {
+    const refusal = async (io: Client): Promise<unknown> => {
+      const socket = io(url + "/guarded", { forceNew: true, reconnection: false });
+      try {
+        const [err] = await next<[Error & { data?: unknown }]>(socket, "connect_error");
+        assert.ok(err instanceof Error);
+        return { message: err.message, data: err.data };
+      } finally {
+        socket.close();
+      }
+    };
+    const ours = await refusal(rtioClient);
+    assert.match((ours as { message: string }).message, /not allowed/);
+    assert.deepEqual(ours, await refusal(officialClient as unknown as Client));
+  });
+});
