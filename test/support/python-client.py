@@ -61,6 +61,8 @@ except Exception as err:  # noqa: BLE001 - any failure is the test's to report
     print("python client: %s: %s" % (type(err).__name__, err), file=sys.stderr)
     sys.exit(1)
 print(json.dumps(plain(seen)), flush=True)
-# Not a plain exit: python-engineio's polling read thread can outlive disconnect() on a poll
-# the server answers only at its next ping (25 s), against socket.io's server as against rtio's.
+# Not a plain exit: python-engineio's write thread can drop the close packet that disconnect()
+# queues (it stops once the state leaves "connected", which disconnect() sets right after), so
+# its read thread waits on a poll the server answers only at its next ping (25 s). That client
+# race shows against socket.io's server as against rtio's.
 os._exit(0)
