@@ -2,7 +2,7 @@
 // connection state recovery, as 4.8) and 3.1, which speaks the same protocol v5. Deployed apps
 // keep old clients long after their server moves, so "4.x" means every minor, not only 4.8:
 // each old socket.io-client runs the same specs against the rtio server, and rtio's client
-// against each old socket.io server.
+// against each old socket.io server. socket.io-client 2.x, at the end, gets in with `allowEIO3`.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
