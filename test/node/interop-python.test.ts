@@ -33,7 +33,7 @@ for (const [name, Server] of [
   ["rtio", RtioServer],
   ["socket.io 4.8", OfficialServer],
 ] as Array<[string, new (http: ReturnType<typeof createServer>) => AnyServer]>) {
-  describe(`python-socketio client against the ${name} server`, () => {
+  describe(`python-socketio client against the ${name} server`, { timeout: 120_000 }, () => {
     let http: ReturnType<typeof createServer>;
     let server: AnyServer;
     let url: string;
@@ -79,7 +79,7 @@ for (const [name, Server] of [
   });
 }
 
-describe("rtio's client against a python-socketio server, beside socket.io-client 4.8", () => {
+describe("rtio's client against a python-socketio server, beside socket.io-client 4.8", { timeout: 120_000 }, () => {
   let python: ChildProcess;
   let url: string;
 

@@ -70,7 +70,7 @@ function collect(socket: AnySocket, event: string, count: number): Promise<unkno
 }
 
 for (const pair of PAIRS) {
-  describe(pair.name, () => {
+  describe(pair.name, { timeout: 120_000 }, () => {
     let http: ReturnType<typeof createServer>;
     let server: any;
     let url: string;
@@ -152,7 +152,7 @@ for (const pair of PAIRS) {
     }
 
     it("answers heartbeats, so a connection outlives many ping intervals", async () => {
-      await restart({ pingInterval: 50, pingTimeout: 1000 });
+      await restart({ pingInterval: 50, pingTimeout: 10_000 });
       const socket = client("/", { transports: ["websocket"] });
       await next(socket, "connect");
       let pings = 0;
@@ -227,7 +227,7 @@ for (const [name, Server] of [
   ["rtio", RtioServer],
   ["socket.io 4.8", OfficialServer],
 ] as Array<[string, ServerCtor]>) {
-  describe(`socket.io-client 2.5 against the ${name} server with allowEIO3`, () => {
+  describe(`socket.io-client 2.5 against the ${name} server with allowEIO3`, { timeout: 120_000 }, () => {
     let http: ReturnType<typeof createServer>;
     let server: any;
     let url: string;
@@ -235,7 +235,7 @@ for (const [name, Server] of [
 
     beforeEach(async () => {
       http = createServer();
-      server = new Server(http, { allowEIO3: true, pingInterval: 50, pingTimeout: 1000 });
+      server = new Server(http, { allowEIO3: true, pingInterval: 50, pingTimeout: 10_000 });
       server.of("/guarded").use((_socket: unknown, next: (err: Error) => void) => next(Object.assign(new Error("not allowed"), { data: { code: 42 } })));
       const onConnection = (socket: any): void => {
         socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
