@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
 import { plainQuery } from "./query.js";
 import { WebSocketConnection } from "./ws/connection.js";
+import { refuse } from "./ws/engine.js";
 import { WebSocketTransport } from "./ws/transport.js";
 
 type TransportName = Parameters<EngineServer["upgrades"]>[0];
@@ -21,7 +23,21 @@ export class Engine extends EngineServer {
 
   override handleUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): void {
     withQuery(req);
+    if (this.refusesProtocol(req)) {
+      // engine.io checks the version of a new session only after the WebSocket handshake, and
+      // then writes its 400 behind the 101, where no client reads it: refuse before instead.
+      const code = EngineServer.errors.UNSUPPORTED_PROTOCOL_VERSION;
+      const message = EngineServer.errorMessages[code];
+      this.emit("connection_error", { req, code, message, context: { protocol: 3 } });
+      return refuse(socket as NetSocket, 400, message);
+    }
     super.handleUpgrade(req, socket, upgradeHead);
+  }
+
+  /** A new session that asks for Engine.IO v3 (any `EIO` but "4", as engine.io reads it) without `allowEIO3`. */
+  private refusesProtocol(req: IncomingMessage): boolean {
+    const query = (req as IncomingMessage & { _query?: Record<string, string> })._query;
+    return query !== undefined && query.sid === undefined && query.EIO !== "4" && !this.opts.allowEIO3;
   }
 
   protected override createTransport(name: TransportName, req: Parameters<EngineServer["handleRequest"]>[0]) {

@@ -597,8 +597,9 @@ describe("server ws engine: bad handshakes answered as ws answers them", { timeo
     body?: string;
   }
 
-  // (Requests engine.io refuses itself, a POST, a bad EIO or sid, never reach the wsEngine; engine.io
-  // destroys their socket right after writing, so what a client reads of them is a race.)
+  // (Requests engine.io refuses itself, a POST or a bad sid, never reach the wsEngine; engine.io
+  // destroys their socket right after writing, so what a client reads of them is a race. A bad
+  // EIO has its own describe below.)
   const ROWS: HandshakeRow[] = [
     { name: "no key", changes: { "Sec-WebSocket-Key": undefined }, status: 400, body: "Missing or invalid Sec-WebSocket-Key header" },
     { name: "a short key", changes: { "Sec-WebSocket-Key": "abc" }, status: 400, body: "Missing or invalid Sec-WebSocket-Key header" },
@@ -627,6 +628,31 @@ describe("server ws engine: bad handshakes answered as ws answers them", { timeo
       const peer = await Peer.connect(ours);
       await peer.join();
     });
+  }
+});
+
+describe("server ws engine: an Engine.IO version the server does not speak", { timeout: 90_000 }, () => {
+  afterEach(closeAll);
+
+  // engine.io itself checks the version only after the 101, then writes its 400 behind it.
+  const PATHS = [
+    ["EIO=3 without allowEIO3", "/socket.io/?EIO=3&transport=websocket"],
+    ["EIO=5", "/socket.io/?EIO=5&transport=websocket"],
+    ["no EIO", "/socket.io/?transport=websocket"],
+  ];
+  for (const [name, path] of PATHS) {
+    for (const wsEngine of [undefined, WebSocketServer]) {
+      it(`${name}, with ${wsEngine ? "ws" : "rtio's engine"}: a 400 in place of the 101, and connection_error code 5`, async () => {
+        const h = await start(wsEngine ? { wsEngine } : {});
+        const errors: unknown[] = [];
+        h.io.engine.on("connection_error", (err: { code: number; message: string }) => errors.push({ code: err.code, message: err.message }));
+        const res = await rawRequest(h.port, path!, upgradeHeaders(h.port));
+        open.raws.push(res.socket);
+        assert.equal(res.status, 400);
+        assert.equal((await res.ended).toString(), "Unsupported protocol version");
+        assert.deepEqual(errors, [{ code: 5, message: "Unsupported protocol version" }]);
+      });
+    }
   }
 });
 

@@ -71,7 +71,8 @@ export class WebSocketEngine extends EventEmitter {
   }
 }
 
-function refuse(socket: NetSocket, status: number, message?: string, headers?: Record<string, string>): void {
+/** Answers an upgrade request with an HTTP error and closes its socket once that is written. */
+export function refuse(socket: NetSocket, status: number, message?: string, headers?: Record<string, string>): void {
   socket.once("finish", socket.destroy);
   socket.end(refusal(status, message, headers));
 }
