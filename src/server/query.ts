@@ -1,6 +1,6 @@
 /**
- * The query of a request URL as engine.io reads it (`new URL(url)` then its `searchParams`, the
- * last of repeated names winning), for the URLs where that is plain splitting: no `%` or `+` to
+ * The query of a request URL as engine.io reads it (`Object.fromEntries` of `new URL(url)`'s
+ * `searchParams`: the last of repeated names wins, and `__proto__` is a name like any other), for the URLs where that is plain splitting: no `%` or `+` to
  * decode, no `#`, no space or control character. Undefined for any other URL, which engine.io then parses itself. engine.io
  * parses the query of every HTTP request, and a long-polling client makes one per message: the
  * URL parser showed in its profiles.
@@ -22,10 +22,16 @@ export function plainQuery(url: string | undefined): Record<string, string> | un
     if (end === -1) end = url.length;
     if (end > at) {
       const eq = url.indexOf("=", at);
-      if (eq === -1 || eq > end) query[url.slice(at, end)] = "";
-      else query[url.slice(at, eq)] = url.slice(eq + 1, end);
+      if (eq === -1 || eq > end) setParam(query, url.slice(at, end), "");
+      else setParam(query, url.slice(at, eq), url.slice(eq + 1, end));
     }
     at = end + 1;
   }
   return query;
+}
+
+// As Object.fromEntries defines it: an own "__proto__" key, where `=` would set the prototype.
+function setParam(query: Record<string, string>, name: string, value: string): void {
+  if (name === "__proto__") Object.defineProperty(query, name, { value, enumerable: true, writable: true, configurable: true });
+  else query[name] = value;
 }
