@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import createDebug from "debug";
@@ -72,18 +73,36 @@ export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: s
   createReadStream(file).pipe(res);
 }
 
+/** A connect-style middleware, as the `cors` package makes them. */
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/**
+ * The middleware of the server's `cors` option for the bundles, which socket.io applies to them
+ * too: a page on another origin fetches an ES module script (`socket.io.esm.min.js`) with CORS.
+ * It comes from the `cors` package that engine.io depends on and builds the same option with,
+ * so rtio needs no dependency of its own for it.
+ */
+export function bundleCors(options: unknown): Middleware {
+  const fromEngine = createRequire(createRequire(import.meta.url).resolve("engine.io"));
+  return (fromEngine("cors") as (options: unknown) => Middleware)(options);
+}
+
 /**
  * Puts the bundle route in front of every other request listener of `srv` (engine.io's and
  * the app's), so `/socket.io/socket.io.js` is answered even under Express or Koa. `path()`
- * gives the current path, or undefined when serving is off. Returns the undo.
+ * gives the current path, or undefined when serving is off; `cors`, when given, answers
+ * preflights and adds its headers first. Returns the undo.
  */
-export function attachServe(srv: EventEmitter, path: () => string | undefined): () => void {
+export function attachServe(srv: EventEmitter, path: () => string | undefined, cors?: Middleware): () => void {
   const previous = srv.listeners("request").slice() as Array<(...args: unknown[]) => void>;
   srv.removeAllListeners("request");
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const current = path();
     const bundle = current === undefined ? undefined : bundleFor(current, req.url);
-    if (bundle !== undefined) return serveBundle(req, res, bundle);
+    if (bundle !== undefined) {
+      if (cors) return cors(req, res, () => serveBundle(req, res, bundle));
+      return serveBundle(req, res, bundle);
+    }
     for (const listener of previous) listener.call(srv, req, res);
   };
   srv.on("request", onRequest);

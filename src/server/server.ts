@@ -30,7 +30,7 @@ import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions 
 import { ParentNamespace } from "./parent-namespace.js";
 import { SessionAwareAdapter } from "./recovery.js";
 import { releaseHandshakeRequest } from "./request.js";
-import { attachServe } from "./serve-client.js";
+import { attachServe, bundleCors } from "./serve-client.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
 
 const debug = createDebug("rtio:server");
@@ -230,7 +230,10 @@ export class Server<
     const engine = new RtioEngine(engineOpts as EngineOptions);
     engine.attach(srv as HttpServer, engineOpts as AttachOptions);
     this.engine = engine;
-    if (this._serveClient) this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined));
+    if (this._serveClient) {
+      const cors = opts.cors ?? this._opts.cors;
+      this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined), cors ? bundleCors(cors) : undefined);
+    }
     this.httpServer = srv;
     this.bind(this.engine);
   }

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
 import { afterEach, describe, it } from "node:test";
 import { Server as EngineServer, Transport } from "engine.io";
 import { Socket as EngineClient } from "engine.io-client";
@@ -54,6 +55,13 @@ describe("dependency internals that rtio reads", { timeout: 20_000 }, () => {
     const engine = new EngineServer() as unknown as Bag;
     hasArray(engine, "middlewares", "src/server/engine.ts and request.ts (releasing the upgrade request)");
     engine.close();
+  });
+
+  it("engine.io's errors table, and the cors package it depends on", () => {
+    assert.equal(EngineServer.errors.UNSUPPORTED_PROTOCOL_VERSION, 5, "src/server/engine.ts refuses upgrades with this code");
+    assert.equal(EngineServer.errorMessages[5], "Unsupported protocol version", "src/server/engine.ts sends this message");
+    const fromEngine = createRequire(createRequire(import.meta.url).resolve("engine.io"));
+    assert.equal(typeof fromEngine("cors"), "function", "src/server/serve-client.ts takes cors from engine.io's dependencies");
   });
 
   it("engine.io's Transport: the hooks rtio's WebSocket transport calls", () => {

@@ -186,6 +186,28 @@ describe("server: engine.io options and client bundles", { timeout: 20_000 }, ()
     }
   });
 
+  it("applies the cors option to the bundles, as socket.io does, so another origin can import the ES module", async () => {
+    const origin = "https://app.example";
+    const open = await start({ cors: { origin } });
+    const closed = await start();
+    try {
+      const esm = `/socket.io/socket.io.esm.min.js`;
+      const res = await fetch(open.base + esm, { headers: { Origin: origin } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("access-control-allow-origin"), origin);
+      await res.text();
+      const preflight = await fetch(open.base + esm, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "GET" } });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get("access-control-allow-origin"), origin);
+      await preflight.text();
+      const without = await fetch(closed.base + esm, { headers: { Origin: origin } });
+      assert.equal(without.headers.get("access-control-allow-origin"), null);
+      await without.text();
+    } finally {
+      await Promise.all([open.io.close(), closed.io.close()]);
+    }
+  });
+
   it("does not serve the bundles with serveClient: false", async () => {
     const { io, base } = await start({ serveClient: false });
     try {
