@@ -1,9 +1,10 @@
 /**
  * The query of a request URL as engine.io reads it (`Object.fromEntries` of `new URL(url)`'s
- * `searchParams`: the last of repeated names wins, and `__proto__` is a name like any other), for the URLs where that is plain splitting: no `%` or `+` to
- * decode, no `#`, no space or control character. Undefined for any other URL, which engine.io then parses itself. engine.io
- * parses the query of every HTTP request, and a long-polling client makes one per message: the
- * URL parser showed in its profiles.
+ * `searchParams`: the last of repeated names wins, and `__proto__` is a name like any other),
+ * for the URLs where that is plain splitting: no `%` or `+` to decode, no `#`, no space or
+ * control character. Undefined for any other URL, which engine.io then parses itself.
+ * engine.io parses the query of every HTTP request, and a long-polling client makes one per
+ * message: the URL parser showed in its profiles.
  */
 export function plainQuery(url: string | undefined): Record<string, string> | undefined {
   // A "#" anywhere starts a fragment, which may hide the "?" itself.

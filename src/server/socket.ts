@@ -432,7 +432,7 @@ export class Socket<
   }
 }
 
-/** socket.io-client 2.x does not read its id from the server: it takes the engine id, after `<nsp>#` off "/". */
+/** socket.io-client 2.x makes its socket id up rather than read it: the engine id on "/", `<nsp>#<engine id>` elsewhere. */
 function v2SocketId(nsp: string, engineId: string): string {
   return nsp === "/" ? engineId : nsp + "#" + engineId;
 }
