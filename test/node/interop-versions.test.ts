@@ -12,6 +12,7 @@ import { Server as OfficialServer } from "socket.io";
 import { io as rtioClient } from "../../src/client/index.js";
 import { Server as RtioServer } from "../../src/server/index.js";
 import { next } from "../support/client-fixtures.js";
+import { endPendingCloses } from "../support/official-server.js";
 
 // The few members the specs use, common to every version on both sides.
 interface AnySocket {
@@ -49,10 +50,7 @@ function byteLength(value: unknown): number | undefined {
 
 /** Closes a server of any version and its HTTP server, with every connection. */
 function closeServer(server: any, http: ReturnType<typeof createServer>): Promise<void> {
-  // socket.io's engine.io, when the server closes a polling connection with no poll pending,
-  // waits 30 s for a poll that a disconnected client never sends (rtio's does not). The timer
-  // holds nothing but this process open; end those closes now.
-  for (const conn of Object.values<any>(server.engine.clients)) if (conn.readyState === "closing") conn.transport.shouldClose?.();
+  endPendingCloses(server.engine);
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
     http.closeAllConnections();

@@ -40,6 +40,7 @@ function impl(name: string, Server: ServerCtor): ServerImpl {
         url: `http://127.0.0.1:${actual}`,
         close: () =>
           new Promise<void>((resolve) => {
+            endPendingCloses(io.engine);
             io.close(() => resolve());
             http.closeAllConnections();
           }),
@@ -51,6 +52,16 @@ function impl(name: string, Server: ServerCtor): ServerImpl {
 export const official: ServerImpl = impl("socket.io 4.8 server", OfficialServer);
 
 const rtioEntry = new URL("../../src/server/index.ts", import.meta.url);
+
+/**
+ * socket.io's engine.io (any version), when a server closes a polling connection with no poll
+ * pending, waits 30 s for a poll that a disconnected client never sends; the timer holds
+ * nothing but the test process open. This ends such closes now.
+ */
+export function endPendingCloses(engine: unknown): void {
+  const clients = (engine as { clients?: Record<string, { readyState: string; transport?: { shouldClose?: () => void } }> } | undefined)?.clients ?? {};
+  for (const conn of Object.values(clients)) if (conn.readyState === "closing") conn.transport?.shouldClose?.();
+}
 
 /** Every server implementation available: rtio's joins when src/server/index.ts exists. */
 export async function serverImpls(): Promise<ServerImpl[]> {
