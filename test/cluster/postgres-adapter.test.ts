@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { POSTGRES_ATTACHMENTS_TABLE } from "../support/cluster-adapters.js";
-import { connectMembers, expectBroadcasts, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT, roomChanges } from "../support/cluster-broadcast.js";
+import { connectMembers, expectBroadcasts, type Member, MIXED_BROADCASTS, MIXED_IMPLS, MIXED_LAYOUT, expectRoomMove } from "../support/cluster-broadcast.js";
 import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
 
@@ -121,16 +121,8 @@ describe("mixed cluster (rtio, socket.io, rtio, socket.io), postgres adapter", {
 
   it("socketsJoin and socketsLeave move the matching sockets on every node", async () => {
     const blue = members.filter((m) => m.rooms.includes("blue"));
-    const joins = roomChanges(nodes, blue, "join-room", "gold");
-    await nodes[1]!.call("socketsJoin", { to: ["blue"] }, ["gold"]);
-    await joins;
-    const gold = await nodes[0]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
-    assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
-
-    const leaves = roomChanges(nodes, blue, "leave-room", "gold");
-    await nodes[2]!.call("socketsLeave", { to: ["gold"] }, ["gold"]);
-    await leaves;
-    assert.deepEqual(await nodes[3]!.call("fetchSockets", { to: ["gold"] }), []);
+    await expectRoomMove(nodes, blue, "join-room", "gold", () => nodes[1]!.call("socketsJoin", { to: ["blue"] }, ["gold"]), 0);
+    await expectRoomMove(nodes, blue, "leave-room", "gold", () => nodes[2]!.call("socketsLeave", { to: ["gold"] }, ["gold"]), 3);
   });
 
   // Last: it disconnects clients that the tests above use.

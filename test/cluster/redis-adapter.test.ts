@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AdapterKind } from "../support/cluster-adapters.js";
-import { expectBroadcasts, connectMembers, type Emit, type Member, roomChanges } from "../support/cluster-broadcast.js";
+import { expectBroadcasts, connectMembers, type Emit, type Member, expectRoomMove } from "../support/cluster-broadcast.js";
 import { closeClients, nextEvent, startCluster, type ClientSocket, type ClusterNode, type SocketInfo } from "../support/cluster-harness.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
@@ -153,16 +153,8 @@ for (const adapter of ADAPTERS) {
 
     it("socketsJoin and socketsLeave act on matching sockets of every node", async () => {
       const blue = members.filter((m) => m.rooms.includes("blue"));
-      const joins = roomChanges(nodes, blue, "join-room", "gold");
-      await nodes[0]!.call("socketsJoin", { to: ["blue"] }, ["gold"]);
-      await joins;
-      const gold = await nodes[2]!.call<SocketInfo[]>("fetchSockets", { to: ["gold"] });
-      assert.deepEqual(gold.map((s) => s.id).sort(), blue.map((m) => m.socket.id).sort());
-
-      const leaves = roomChanges(nodes, blue, "leave-room", "gold");
-      await nodes[1]!.call("socketsLeave", {}, ["gold"]);
-      await leaves;
-      assert.deepEqual(await nodes[0]!.call("fetchSockets", { to: ["gold"] }), []);
+      await expectRoomMove(nodes, blue, "join-room", "gold", () => nodes[0]!.call("socketsJoin", { to: ["blue"] }, ["gold"]), 2);
+      await expectRoomMove(nodes, blue, "leave-room", "gold", () => nodes[1]!.call("socketsLeave", {}, ["gold"]), 0);
     });
 
     it("fetchSockets fails with a timeout error, not a hang, while a node is frozen; works once it is back", async () => {

@@ -3,12 +3,11 @@
 // clients, over WebSocket and long-polling: the server lives, each offender is either closed or
 // still answering, no prototype is polluted, and a healthy v2 client keeps working.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { Server } from "../../src/server/index.js";
 import { looksPolluted, prototypeSnapshot } from "../fuzz/verdict.js";
+import { impl, type RunningServer } from "../support/official-server.js";
 
 // Each frame with what happens to its sender: "closed", or "alive" (ignored, or a legal oddity).
 // Every outcome is socket.io 4.8's too, but for "43", an ACK without an id, which rtio refuses
@@ -67,29 +66,25 @@ const POLL_BODIES: Array<[string, 200 | 400]> = [
   ['16:42["x",{"a":1}]junk', 200],
 ];
 
+const rtio = impl("rtio", Server as never);
+
 describe("hostile Engine.IO v3 clients (allowEIO3)", { timeout: 120_000 }, () => {
-  let http: ReturnType<typeof createServer>;
-  let io: Server;
+  let server: RunningServer;
   let base: string;
   const prototypes = prototypeSnapshot();
 
   before(async () => {
-    http = createServer();
-    io = new Server(http, { allowEIO3: true });
+    server = await rtio.start({ allowEIO3: true });
     const answer = (socket: { on(ev: string, fn: (...a: any[]) => void): unknown }) =>
       socket.on("x", (...args: unknown[]) => {
         const ack = args.at(-1);
         if (typeof ack === "function") ack("ok");
       });
-    io.on("connection", answer);
-    io.of("/chat").on("connection", answer);
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    base = `127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/?EIO=3`;
+    server.io.on("connection", answer);
+    server.io.of("/chat").on("connection", answer);
+    base = `127.0.0.1:${server.port}/socket.io/?EIO=3`;
   });
-  after(async () => {
-    http.closeAllConnections();
-    await io.close();
-  });
+  after(() => server.close());
 
   /**
    * Opens a raw v3 WebSocket, waits for "/" to be joined (`40`), sends `frame`, then asks for an

@@ -4,15 +4,12 @@
 // beside socket.io-client 4.8. Namespaces, auth, acks and binary both ways, each transport.
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { Server as OfficialServer } from "socket.io";
 import { io as officialClient } from "socket.io-client";
 import { io as rtioClient } from "../../src/client/index.js";
-import { Server as RtioServer } from "../../src/server/index.js";
 import { next } from "../support/client-fixtures.js";
+import { serverImpls, type RunningServer } from "../support/official-server.js";
 
 const run = promisify(execFile);
 const PYTHON = process.env.RTIO_PYTHON ?? "/usr/bin/python3";
@@ -27,24 +24,18 @@ async function needPythonSocketio(): Promise<void> {
   }
 }
 
-type AnyServer = InstanceType<typeof OfficialServer>;
-
-for (const [name, Server] of [
-  ["rtio", RtioServer],
-  ["socket.io 4.8", OfficialServer],
-] as Array<[string, new (http: ReturnType<typeof createServer>) => AnyServer]>) {
-  describe(`python-socketio client against the ${name} server`, { timeout: 120_000 }, () => {
-    let http: ReturnType<typeof createServer>;
-    let server: AnyServer;
+for (const serverImpl of await serverImpls()) {
+  describe(`python-socketio client against the ${serverImpl.name}`, { timeout: 120_000 }, () => {
+    let server: RunningServer;
     let url: string;
     const ids = new Map<string, string[]>();
 
     before(async () => {
       await needPythonSocketio();
-      http = createServer();
-      server = new Server(http);
+      server = await serverImpl.start();
+      url = server.url;
       for (const nsp of ["/", "/chat"]) {
-        server.of(nsp).on("connection", (socket) => {
+        server.io.of(nsp).on("connection", (socket) => {
           ids.set(nsp, [...(ids.get(nsp) ?? []), socket.id]);
           socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
           // Calls back into the client with binary; answers with what the client's ack held.
@@ -54,15 +45,8 @@ for (const [name, Server] of [
           socket.emit("hello", socket.handshake.auth, socket.nsp.name);
         });
       }
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     });
-    after(async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        http.closeAllConnections();
-      });
-    });
+    after(() => server.close());
 
     for (const transport of ["polling", "websocket"]) {
       it(`joins two namespaces with auth, and acks binary both ways over ${transport}`, async () => {

@@ -6,13 +6,12 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { Server as OfficialServer } from "socket.io";
 import { io as rtioClient } from "../../src/client/index.js";
 import { Server as RtioServer } from "../../src/server/index.js";
 import { next } from "../support/client-fixtures.js";
-import { endPendingCloses } from "../support/official-server.js";
+import { impl, type RunningServer } from "../support/official-server.js";
 
 // The few members the specs use, common to every version on both sides.
 interface AnySocket {
@@ -48,15 +47,6 @@ function byteLength(value: unknown): number | undefined {
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
 }
 
-/** Closes a server of any version and its HTTP server, with every connection. */
-function closeServer(server: any, http: ReturnType<typeof createServer>): Promise<void> {
-  endPendingCloses(server.engine);
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    http.closeAllConnections();
-  });
-}
-
 /** Resolves once `count` events `event` came, with their first arguments in order. */
 function collect(socket: AnySocket, event: string, count: number): Promise<unknown[]> {
   const seen: unknown[] = [];
@@ -69,14 +59,15 @@ function collect(socket: AnySocket, event: string, count: number): Promise<unkno
 
 for (const pair of PAIRS) {
   describe(pair.name, { timeout: 120_000 }, () => {
-    let http: ReturnType<typeof createServer>;
+    let running: RunningServer;
     let server: any;
     let url: string;
     const clients: AnySocket[] = [];
+    const implementation = impl(pair.name, pair.Server as never);
 
     async function start(opts: Record<string, unknown> = {}): Promise<void> {
-      http = createServer();
-      server = new pair.Server(http, opts);
+      running = await implementation.start(opts);
+      ({ io: server, url } = running);
       server.on("connection", (socket: any) => {
         socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
         socket.on("join", (room: string, ack: () => void) => {
@@ -89,8 +80,6 @@ for (const pair of PAIRS) {
         });
         socket.on("kick", () => socket.disconnect(true));
       });
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     }
 
     function client(nsp = "/", opts: Record<string, unknown> = {}): AnySocket {
@@ -99,7 +88,7 @@ for (const pair of PAIRS) {
       return socket;
     }
 
-    const stop = (): Promise<void> => closeServer(server, http);
+    const stop = (): Promise<void> => running.close();
 
     /** The server again, with these options. */
     async function restart(opts: Record<string, unknown>): Promise<void> {
@@ -226,14 +215,14 @@ for (const [name, Server] of [
   ["socket.io 4.8", OfficialServer],
 ] as Array<[string, ServerCtor]>) {
   describe(`socket.io-client 2.5 against the ${name} server with allowEIO3`, { timeout: 120_000 }, () => {
-    let http: ReturnType<typeof createServer>;
+    let running: RunningServer;
     let server: any;
     let url: string;
     const clients: AnySocket[] = [];
 
     beforeEach(async () => {
-      http = createServer();
-      server = new Server(http, { allowEIO3: true, pingInterval: 50, pingTimeout: 10_000 });
+      running = await impl(name, Server as never).start({ allowEIO3: true, pingInterval: 50, pingTimeout: 10_000 });
+      ({ io: server, url } = running);
       server.of("/guarded").use((_socket: unknown, next: (err: Error) => void) => next(Object.assign(new Error("not allowed"), { data: { code: 42 } })));
       const onConnection = (socket: any): void => {
         socket.on("echo", (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
@@ -242,12 +231,10 @@ for (const [name, Server] of [
       };
       server.on("connection", onConnection);
       server.of("/chat").on("connection", onConnection);
-      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     });
     afterEach(async () => {
       for (const c of clients.splice(0)) c.close();
-      await closeServer(server, http);
+      await running.close();
     });
 
     function client(nsp: string, opts: Record<string, unknown>): AnySocket {

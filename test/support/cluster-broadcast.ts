@@ -1,7 +1,7 @@
 // The exactly-once check of the cluster tests: emits from given nodes, then one marker from
 // each node, and compares what every client got with who each emit was meant for.
 import assert from "node:assert/strict";
-import type { ClientKind, ClientSocket, ClusterNode, Target } from "./cluster-harness.js";
+import type { ClientKind, ClientSocket, ClusterNode, SocketInfo, Target } from "./cluster-harness.js";
 import { connectClient, withSafetyNet } from "./cluster-harness.js";
 
 export interface Member {
@@ -101,7 +101,23 @@ export const MIXED_BROADCASTS: Emit[] = [
   { from: 3, t: { local: true }, value: 7 },
 ];
 
-/** Resolves once the node of each of `members` reports that it joined (or left) `room`. */
-export function roomChanges(nodes: ClusterNode[], members: Member[], event: "join-room" | "leave-room", room: string): Promise<unknown> {
-  return Promise.all(members.map((m) => nodes[m.node]!.next(event, (r, id) => r === room && id === m.socket.id)));
+/**
+ * Runs `act` (a socketsJoin or socketsLeave, from a node or an emitter) and waits until the node
+ * of each of `moved` reports that its socket joined (or left) `room`; then node `fetchFrom` must
+ * find in `room` exactly the moved sockets after a join, and no one after a leave.
+ */
+export async function expectRoomMove(
+  nodes: ClusterNode[],
+  moved: Member[],
+  change: "join-room" | "leave-room",
+  room: string,
+  act: () => unknown,
+  fetchFrom: number,
+): Promise<void> {
+  const changed = Promise.all(moved.map((m) => nodes[m.node]!.next(change, (r, id) => r === room && id === m.socket.id)));
+  await act();
+  await changed;
+  const inRoom = await nodes[fetchFrom]!.call<SocketInfo[]>("fetchSockets", { to: [room] });
+  const expected = change === "join-room" ? moved.map((m) => m.socket.id) : [];
+  assert.deepEqual(inRoom.map((s) => s.id).sort(), expected.sort());
 }

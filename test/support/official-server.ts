@@ -23,7 +23,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function impl(name: string, Server: ServerCtor): ServerImpl {
+/** A ServerImpl for any socket.io-shaped Server class (rtio's, or any socket.io release). */
+export function impl(name: string, Server: ServerCtor): ServerImpl {
   return {
     name,
     async start(opts = {}, port = 0) {
