@@ -73,9 +73,10 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   if ((engine.server.middlewares?.length ?? 0) > 0) return;
   const copy = new ReleasedRequest() as unknown as Record<string, unknown>;
   for (const key of Object.keys(req)) if (!DROPPED.has(key)) copy[key] = (req as unknown as Record<string, unknown>)[key];
-  // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys.
+  // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys. A
+  // request from engine.io's uServer (uWebSockets.js) has no socket, and its own `connection`.
   copy.headers = req.headers;
-  copy.connection = req.socket;
+  if (req.socket !== undefined) copy.connection = req.socket;
   engine.request = copy as unknown as IncomingMessage;
   dropUpgradeLeftovers(engine);
   // A polling session's upgrade request is held the same way, by its WebSocket's TCP socket.
@@ -84,7 +85,8 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
 
 /** Replaces the request's repeated strings by the shared copies (equal strings: nothing else changes). */
 function shareRequestStrings(req: IncomingMessage & { _query?: ParsedUrlQuery }): void {
-  const raw = req.rawHeaders;
+  // uServer's requests (uWebSockets.js) have no rawHeaders.
+  const raw = req.rawHeaders ?? [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     raw[i] = intern(name);
@@ -118,7 +120,8 @@ function isUniqueHeader(name: string): boolean {
  */
 function dropUpgradeLeftovers(engine: EngineInternals): void {
   const ws = engine.transport?.name === "websocket" ? engine.transport.socket : undefined;
-  if (!ws) return;
+  // A uWebSockets.js WebSocket (engine.io's uServer) is no emitter and holds neither.
+  if (typeof ws?.listeners !== "function") return;
   const tcp = ws._socket;
   if (tcp) {
     for (const raw of tcp.rawListeners("close")) {

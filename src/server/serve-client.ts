@@ -50,27 +50,36 @@ export function bundleFor(path: string, url: string | undefined): string | undef
   return bundle === undefined ? undefined : bundle + (isMap ? ".map" : "");
 }
 
-/** Serves one bundle with the package version as ETag; a matching If-None-Match gets a 304. */
-export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: string): void {
+/** How a bundle request is answered: 304 (the client has it), 404 (not built) or 200 with the file. */
+export interface BundleAnswer {
+  status: 200 | 304 | 404;
+  headers: Record<string, string>;
+  /** The file to send, for a 200. */
+  file?: string;
+}
+
+/** The answer to a request for `bundle`, with the package version as ETag. */
+export function bundleAnswer(bundle: string, ifNoneMatch: string | undefined): BundleAnswer {
   const { root, version } = findPackage();
   const etag = `"${version}"`;
-  res.setHeader("Cache-Control", "public, max-age=0");
-  res.setHeader("ETag", etag);
-  if (req.headers["if-none-match"] === etag) {
-    res.writeHead(304);
-    res.end();
-    return;
-  }
+  const headers: Record<string, string> = { "Cache-Control": "public, max-age=0", ETag: etag };
+  if (ifNoneMatch === etag) return { status: 304, headers };
   const file = join(root, "dist", bundle);
   if (!existsSync(file)) {
     debug("bundle %s not built", file);
-    res.writeHead(404);
-    res.end();
-    return;
+    return { status: 404, headers };
   }
-  res.setHeader("Content-Type", bundle.endsWith(".map") ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8");
-  res.writeHead(200);
-  createReadStream(file).pipe(res);
+  headers["Content-Type"] = bundle.endsWith(".map") ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8";
+  return { status: 200, headers, file };
+}
+
+/** Serves one bundle with the package version as ETag; a matching If-None-Match gets a 304. */
+export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: string): void {
+  const answer = bundleAnswer(bundle, req.headers["if-none-match"]);
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.writeHead(answer.status);
+  if (answer.file === undefined) res.end();
+  else createReadStream(answer.file).pipe(res);
 }
 
 /** A connect-style middleware, as the `cors` package makes them. */

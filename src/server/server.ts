@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import type { Server as HttpsServer } from "node:https";
-import type { AttachOptions, Server as Engine, ServerOptions as EngineOptions, Socket as EngineSocket } from "engine.io";
+import { uServer, type AttachOptions, type Server as Engine, type ServerOptions as EngineOptions, type Socket as EngineSocket } from "engine.io";
 import createDebug from "debug";
 import * as defaultParser from "../parser/index.js";
 import { Engine as RtioEngine } from "./engine.js";
@@ -30,8 +30,9 @@ import type { AdapterConstructor, ParserModule, ResolvedRecovery, ServerOptions 
 import { ParentNamespace } from "./parent-namespace.js";
 import { SessionAwareAdapter } from "./recovery.js";
 import { releaseHandshakeRequest } from "./request.js";
-import { attachServe, bundleCors } from "./serve-client.js";
+import { attachServe, bundleCors, type Middleware } from "./serve-client.js";
 import { StrictEventEmitter } from "./typed-emitter.js";
+import { serveBundlesOnApp, type UwsApp, type UwsOptions } from "./uws.js";
 
 const debug = createDebug("rtio:server");
 
@@ -221,21 +222,41 @@ export class Server<
     return this;
   }
 
+  /**
+   * Attaches to a uWebSockets.js app (`uWS.App()` or `uWS.SSLApp()`) through engine.io's
+   * uServer, and serves the client bundles on it unless `serveClient` is off.
+   * @example
+   * const app = uWS.App();
+   * io.attachApp(app);
+   * app.listen(3000, (token) => {});
+   */
+  attachApp(app: UwsApp, opts: Partial<ServerOptions> & UwsOptions = {}): void {
+    debug("attaching engine.io's uServer under %s", this._path);
+    const engineOpts = engineOptionsOf({ ...this._opts, ...opts, path: this._path });
+    const engine = new uServer(engineOpts as EngineOptions);
+    engine.attach(app, engineOpts as AttachOptions & UwsOptions);
+    if (this._serveClient) serveBundlesOnApp(app, ...this.bundleRoute(opts));
+    this.bind(engine as unknown as Engine);
+  }
+
   private initEngine(srv: ServerInstance, opts: Partial<ServerOptions>): void {
     debug("attaching engine.io under %s", this._path);
-    const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
+    const engineOpts = engineOptionsOf(opts);
     // rtio's own WebSocket server, unless the app chose one or wants permessage-deflate (ws's).
     if (engineOpts.wsEngine === undefined && !engineOpts.perMessageDeflate) (engineOpts as { wsEngine?: unknown }).wsEngine = WebSocketEngine;
     // (rtio's own limits, maxPendingAcks and friends, are unknown to engine.io and ignored by it.)
     const engine = new RtioEngine(engineOpts as EngineOptions);
     engine.attach(srv as HttpServer, engineOpts as AttachOptions);
     this.engine = engine;
-    if (this._serveClient) {
-      const cors = opts.cors ?? this._opts.cors;
-      this.restoreRequestListeners = attachServe(srv, () => (this._serveClient ? this._path : undefined), cors ? bundleCors(cors) : undefined);
-    }
+    if (this._serveClient) this.restoreRequestListeners = attachServe(srv, ...this.bundleRoute(opts));
     this.httpServer = srv;
     this.bind(this.engine);
+  }
+
+  /** What the bundle routes need: the current path (undefined while serving is off), and the `cors` option's middleware. */
+  private bundleRoute(opts: Partial<ServerOptions>): [() => string | undefined, Middleware | undefined] {
+    const cors = opts.cors ?? this._opts.cors;
+    return [() => (this._serveClient ? this._path : undefined), cors ? bundleCors(cors) : undefined];
   }
 
   /** Uses an engine.io server created elsewhere. */
@@ -451,4 +472,10 @@ for (const method of DELEGATED) {
 
 function trimPath(path: string): string {
   return path.replace(/\/$/, "");
+}
+
+/** The options engine.io takes: the server's, without rtio's own (which engine.io would ignore). */
+function engineOptionsOf(opts: Partial<ServerOptions> & UwsOptions): Omit<Partial<ServerOptions>, "connectionStateRecovery" | "adapter" | "parser"> & UwsOptions {
+  const { connectionStateRecovery: _r, adapter: _a, parser: _p, ...engineOpts } = opts;
+  return engineOpts;
 }

@@ -152,3 +152,36 @@ export function untypedServer(): void {
   new Server({ notAnOption: true });
   void withOptions;
 }
+
+// uWebSockets.js's App as its index.d.ts declares it (the parts attachApp touches): an app of
+// the real package must be accepted as it is.
+type RecognizedString = string | ArrayBuffer | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+interface UwsHttpResponse {
+  writeStatus(status: RecognizedString): UwsHttpResponse;
+  writeHeader(key: RecognizedString, value: RecognizedString): UwsHttpResponse;
+  end(body?: RecognizedString, closeConnection?: boolean): UwsHttpResponse;
+  cork(cb: () => void): UwsHttpResponse;
+  onAborted(handler: () => void): UwsHttpResponse;
+  [key: string]: any;
+}
+interface UwsHttpRequest {
+  getHeader(lowerCaseKey: RecognizedString): string;
+  getUrl(): string;
+  getMethod(): string;
+  getQuery(): string | undefined;
+  forEach(cb: (key: string, value: string) => void): void;
+  setYield(yield_: boolean): UwsHttpRequest;
+}
+interface UwsTemplatedApp {
+  get(pattern: RecognizedString, handler: (res: UwsHttpResponse, req: UwsHttpRequest) => void | Promise<void>): UwsTemplatedApp;
+  any(pattern: RecognizedString, handler: (res: UwsHttpResponse, req: UwsHttpRequest) => void | Promise<void>): UwsTemplatedApp;
+  ws(pattern: RecognizedString, behavior: { upgrade?: (res: UwsHttpResponse, req: UwsHttpRequest, context: unknown) => void; [key: string]: unknown }): UwsTemplatedApp;
+  publish(topic: RecognizedString, message: RecognizedString, isBinary?: boolean, compress?: boolean): boolean;
+}
+
+export function uwsApp(io: Server, app: UwsTemplatedApp, http: import("node:http").Server): void {
+  io.attachApp(app);
+  io.attachApp(app, { path: "/rt", compression: 0, idleTimeout: 60, maxBackpressure: 1 << 20, cors: { origin: "*" } });
+  // @ts-expect-error an http server is attached with attach()
+  io.attachApp(http);
+}
