@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Http2ServerRequest } from "node:http2";
 import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
+import { kSecure } from "./handshake.js";
 import { plainQuery } from "./query.js";
 import { WebSocketConnection } from "./ws/connection.js";
 import { refuse } from "./ws/engine.js";
@@ -18,6 +20,7 @@ type EngineRequest = { _query: Record<string, string>; websocket?: unknown };
 export class Engine extends EngineServer {
   override handleRequest(req: IncomingMessage, res: ServerResponse): void {
     withQuery(req);
+    if (req instanceof Http2ServerRequest) (req as Http2ServerRequest & { [kSecure]?: boolean })[kSecure] = req.stream.session?.encrypted === true;
     super.handleRequest(req, res);
   }
 

@@ -24,15 +24,21 @@ export interface Handshake {
   auth: { [key: string]: any };
 }
 
+/**
+ * Set by the engine on an HTTP/2 request while its stream is open: whether its session is TLS.
+ * Once the stream has ended, the request's socket (a proxy over the stream) no longer says.
+ */
+export const kSecure = Symbol("rtio.secure");
+
 export function buildHandshake(conn: EngineSocket, auth: { [key: string]: any }): Handshake {
-  const req = conn.request as IncomingMessage & { _query?: ParsedUrlQuery };
+  const req = conn.request as IncomingMessage & { _query?: ParsedUrlQuery; [kSecure]?: boolean };
   const issued = Date.now();
   return {
     headers: req.headers ?? {},
     time: timeString(issued),
     address: conn.remoteAddress,
     xdomain: !!req.headers?.origin,
-    secure: !!(req.socket as { encrypted?: boolean } | undefined)?.encrypted,
+    secure: !!(req.socket as { encrypted?: boolean } | undefined)?.encrypted || req[kSecure] === true,
     issued,
     url: req.url ?? "",
     query: req._query ?? {},

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { Http2ServerRequest } from "node:http2";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { Socket as EngineSocket } from "engine.io";
 import { intern } from "./intern.js";
@@ -71,6 +72,9 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   if (!req) return;
   shareRequestStrings(req);
   if ((engine.server.middlewares?.length ?? 0) > 0) return;
+  // An HTTP/2 request reads its data through getters over its stream state: a copy of its own
+  // keys would lose the method, URL and version, so it is kept whole, as socket.io keeps every request.
+  if (req instanceof Http2ServerRequest) return;
   const copy = new ReleasedRequest() as unknown as Record<string, unknown>;
   for (const key of Object.keys(req)) if (!DROPPED.has(key)) copy[key] = (req as unknown as Record<string, unknown>)[key];
   // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys. A
@@ -97,8 +101,9 @@ function shareRequestStrings(req: IncomingMessage & { _query?: ParsedUrlQuery })
     const value = headers[key];
     if (typeof value === "string" && !UNIQUE_HEADERS.has(key)) headers[key] = intern(value);
   }
-  if (typeof req.url === "string") req.url = intern(req.url);
-  if (typeof req.httpVersion === "string") req.httpVersion = intern(req.httpVersion);
+  // Own data properties on IncomingMessage; getters on HTTP/2's request, left alone.
+  if (Object.hasOwn(req, "url") && typeof req.url === "string") req.url = intern(req.url);
+  if (Object.hasOwn(req, "httpVersion") && typeof req.httpVersion === "string") req.httpVersion = intern(req.httpVersion);
   const query = req._query as Record<string, unknown> | undefined;
   for (const key in query) {
     const value = query[key];

@@ -2,17 +2,15 @@ import assert from "node:assert/strict";
 import { once as onceEvent } from "node:events";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createRequire } from "node:module";
 import { attach as attachEngine } from "engine.io";
 import { Server } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
 import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
+import { selfSigned } from "../support/tls.js";
 
 // express and koa ship no types here; these are the few members the tests use.
 type RequestListener = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void;
@@ -26,18 +24,6 @@ interface KoaApp {
 const require = createRequire(import.meta.url);
 const express = require("express") as () => ExpressApp;
 const Koa = require("koa") as new () => KoaApp;
-
-let certificate: { key: string; cert: string } | null | undefined;
-
-/** A throwaway self-signed certificate for 127.0.0.1, or null without openssl. */
-function selfSigned(): { key: string; cert: string } | null {
-  if (certificate !== undefined) return certificate;
-  const dir = mkdtempSync(join(tmpdir(), "rtio-tls-"));
-  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-subj", "/CN=127.0.0.1", "-days", "1"], { stdio: "ignore" });
-  certificate = r.status === 0 ? { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") } : null;
-  rmSync(dir, { recursive: true, force: true });
-  return certificate;
-}
 
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
