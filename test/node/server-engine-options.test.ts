@@ -1,0 +1,165 @@
+// engine.io's options through rtio's server, side by side with socket.io 4.8: rtio's own
+// WebSocket engine, transport and request handling sit under these options, so each must give
+// what socket.io gives. Each case observes the wire (status, headers, the first messages) on
+// both servers and compares; each also asserts what the option is for, so no case passes empty.
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, it } from "node:test";
+import { Server as OfficialServer } from "socket.io";
+import { io as officialIo } from "socket.io-client";
+import WebSocket from "ws";
+import { Server } from "../../src/server/index.js";
+import { endPendingCloses } from "../support/official-server.js";
+
+type Make = (http: ReturnType<typeof createServer>, opts: object) => Server | OfficialServer;
+const SERVERS: Array<[string, Make]> = [
+  ["rtio", (http, opts) => new Server(http, opts)],
+  ["socket.io 4.8", (http, opts) => new OfficialServer(http, opts)],
+];
+
+/** Runs `observe` against a server with `opts`, and closes it. */
+async function withServer<T>(make: Make, opts: object, observe: (port: number, io: Server | OfficialServer) => Promise<T>): Promise<T> {
+  const http = createServer();
+  const io = make(http, opts);
+  http.listen(0, "127.0.0.1");
+  await once(http, "listening");
+  try {
+    return await observe((http.address() as AddressInfo).port, io);
+  } finally {
+    endPendingCloses(io.engine);
+    await new Promise<void>((resolve) => {
+      io.close(() => resolve());
+      http.closeAllConnections();
+    });
+  }
+}
+
+interface PollingView {
+  status: number;
+  body: string;
+  setCookie: string | undefined;
+  contentEncoding: string | null;
+}
+
+async function pollingHandshake(port: number, path = "/socket.io/", init: RequestInit = {}): Promise<PollingView> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}?EIO=4&transport=polling`, init);
+  return { status: res.status, body: masked(await res.text()), setCookie: maskedCookie(res.headers.get("set-cookie")), contentEncoding: res.headers.get("content-encoding") };
+}
+
+interface WebSocketView {
+  /** The 101's Set-Cookie, or the refusal's status. */
+  setCookie: string | undefined;
+  status: number;
+  /** The first text messages, session ids masked. */
+  messages: string[];
+}
+
+/** Opens a raw WebSocket session and records the handshake response and the first `count` messages. */
+function websocketHandshake(port: number, count: number, query = ""): Promise<WebSocketView> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
+    const view: WebSocketView = { setCookie: undefined, status: 101, messages: [] };
+    ws.on("upgrade", (res) => (view.setCookie = maskedCookie(res.headers["set-cookie"]?.join("; "))));
+    ws.on("unexpected-response", (_req, res) => {
+      view.status = res.statusCode ?? 0;
+      res.resume();
+      resolve(view);
+    });
+    ws.on("error", () => resolve(view));
+    ws.on("message", (data: Buffer) => {
+      view.messages.push(masked(data.toString()));
+      if (view.messages.length === count) {
+        ws.close();
+        resolve(view);
+      }
+    });
+  });
+}
+
+const masked = (text: string): string => text.replace(/"sid":"[^"]+"/g, '"sid":"<sid>"');
+const maskedCookie = (cookie: string | null | undefined): string | undefined => cookie?.replace(/^([^=]+)=[^;]+/, "$1=<sid>");
+
+/** Runs `observe` on both servers; asserts they agree and returns rtio's result. */
+async function sideBySide<T>(opts: object, observe: (port: number, io: Server | OfficialServer) => Promise<T>): Promise<T> {
+  const results: T[] = [];
+  for (const [, make] of SERVERS) results.push(await withServer(make, opts, observe));
+  assert.deepEqual(results[0], results[1], "rtio and socket.io 4.8 must agree");
+  return results[0]!;
+}
+
+describe("engine.io options: rtio as socket.io 4.8", { timeout: 30_000 }, () => {
+  it("cookie: true sets the io cookie on the polling handshake (a WebSocket-only session gets none, as on socket.io)", async () => {
+    const seen = await sideBySide({ cookie: true }, async (port) => ({ polling: await pollingHandshake(port), websocket: await websocketHandshake(port, 1) }));
+    assert.match(seen.polling.setCookie ?? "", /^io=<sid>; Path=\/; HttpOnly; SameSite=Lax$/);
+    assert.equal(seen.websocket.setCookie, undefined);
+  });
+
+  it("cookie options (name, path, sameSite, maxAge) come out the same", async () => {
+    const seen = await sideBySide({ cookie: { name: "sticky", path: "/app", sameSite: "strict", maxAge: 3600 } }, async (port) => ({
+      polling: await pollingHandshake(port),
+      websocket: await websocketHandshake(port, 1),
+    }));
+    assert.match(seen.polling.setCookie ?? "", /^sticky=<sid>; Max-Age=3600; Path=\/app; HttpOnly; SameSite=Strict$/);
+  });
+
+  it("initialPacket is sent right after the open packet, over polling and WebSocket", async () => {
+    const seen = await sideBySide({ initialPacket: "hello" }, async (port) => ({ polling: await pollingHandshake(port), websocket: await websocketHandshake(port, 2) }));
+    assert.match(seen.polling.body, /\x1e4hello$/);
+    assert.equal(seen.websocket.messages[1], "4hello");
+  });
+
+  it("allowUpgrades: false offers no upgrade, and socket.io-client stays on polling", async () => {
+    const seen = await sideBySide({ allowUpgrades: false }, async (port) => {
+      const handshake = await pollingHandshake(port);
+      const c = officialIo(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false });
+      try {
+        await new Promise((resolve) => c.once("connect", () => resolve(undefined)));
+        return { handshake, transport: c.io.engine.transport.name };
+      } finally {
+        c.disconnect();
+      }
+    });
+    assert.match(seen.handshake.body, /"upgrades":\[\]/);
+    assert.equal(seen.transport, "polling");
+  });
+
+  it("transports: ['polling'] refuses WebSocket sessions; ['websocket'] refuses polling ones", async () => {
+    const pollingOnly = await sideBySide({ transports: ["polling"] }, async (port) => ({ polling: await pollingHandshake(port), websocket: await websocketHandshake(port, 1) }));
+    assert.equal(pollingOnly.polling.status, 200);
+    assert.match(pollingOnly.polling.body, /"upgrades":\[\]/);
+    assert.equal(pollingOnly.websocket.status, 400);
+    const websocketOnly = await sideBySide({ transports: ["websocket"] }, async (port) => ({ polling: await pollingHandshake(port), websocket: await websocketHandshake(port, 1) }));
+    assert.equal(websocketOnly.polling.status, 400);
+    assert.equal(websocketOnly.polling.body, '{"code":0,"message":"Transport unknown"}');
+    assert.equal(websocketOnly.websocket.messages.length, 1);
+  });
+
+  it("httpCompression compresses polling responses over its threshold", async () => {
+    const seen = await sideBySide({ httpCompression: { threshold: 0 } }, async (port) => pollingHandshake(port, "/socket.io/", { headers: { "accept-encoding": "gzip" } }));
+    assert.equal(seen.contentEncoding, "gzip");
+    const off = await sideBySide({ httpCompression: false }, async (port) => pollingHandshake(port, "/socket.io/", { headers: { "accept-encoding": "gzip" } }));
+    assert.equal(off.contentEncoding, null);
+  });
+
+  it("addTrailingSlash: false answers under the path without a slash", async () => {
+    const seen = await sideBySide({ addTrailingSlash: false }, async (port) => ({
+      bare: (await pollingHandshake(port, "/socket.io")).status,
+      slash: (await pollingHandshake(port, "/socket.io/")).status,
+    }));
+    assert.equal(seen.bare, 200);
+  });
+
+  it("a session id the server does not know is refused the same way on both transports", async () => {
+    const seen = await sideBySide({}, async (port) => ({
+      polling: await pollingHandshake(port, "/socket.io/", {}).then(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling&sid=nope`);
+        return { status: res.status, body: await res.text() };
+      }),
+      websocket: await websocketHandshake(port, 1, "&sid=nope"),
+    }));
+    assert.equal(seen.polling.status, 400);
+    assert.equal(seen.websocket.status, 400);
+  });
+});
