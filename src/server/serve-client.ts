@@ -41,10 +41,12 @@ function findPackage(): PackageInfo {
 
 /** The bundle file a request asks for, or undefined if the request is not for a bundle. */
 export function bundleFor(path: string, url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const pathname = url.split("?", 1)[0]!;
-  if (!pathname.startsWith(path + "/")) return undefined;
-  const name = pathname.slice(path.length + 1);
+  // Every request of the server passes here (each long-poll too): no allocation until the
+  // URL is known to name a file under the path.
+  if (!url || !url.startsWith(path) || url.charCodeAt(path.length) !== 47 /* / */) return undefined;
+  const query = url.indexOf("?", path.length + 1);
+  const name = url.slice(path.length + 1, query === -1 ? url.length : query);
+  if (name === "") return undefined;
   const isMap = name.endsWith(".map");
   const bundle = BUNDLES[isMap ? name.slice(0, -4) : name];
   return bundle === undefined ? undefined : bundle + (isMap ? ".map" : "");

@@ -253,6 +253,9 @@ describe("server serveClient routes", () => {
     ["/socket.io/socket.io.exe", undefined],
     ["/socket.io/../package.json", undefined],
     ["/other/socket.io.js", undefined],
+    ["/socket.iox/socket.io.js", undefined],
+    ["/socket.io", undefined],
+    ["/socket.io?x=/socket.io.js", undefined],
     [undefined, undefined],
   ];
   for (const [url, bundle] of rows) {
