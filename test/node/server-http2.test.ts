@@ -3,9 +3,11 @@
 // HTTP/1.1 on the same port. rtio and socket.io 4.8 run the same specs side by side.
 import assert from "node:assert/strict";
 import { once as onceEvent } from "node:events";
+import { existsSync } from "node:fs";
 import { connect as connectHttp2, createSecureServer, type ClientHttp2Session, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
+import { chromium } from "playwright-core";
 import { Server as OfficialServer } from "socket.io";
 import { Server } from "../../src/server/index.js";
 import { endPendingCloses } from "../support/official-server.js";
@@ -19,6 +21,7 @@ const SERVERS: Array<{ name: string; make: (h2: Http2SecureServer) => AnyServer 
   { name: "socket.io 4.8", make: (h2) => new OfficialServer(h2) },
 ];
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const tls = selfSigned();
 const skip = !tls && "openssl not available";
 
@@ -148,6 +151,62 @@ describe("server on HTTP/2 (allowHTTP1)", { timeout: 30_000, skip }, () => {
           }
         });
       }
+    }
+  }
+});
+
+const PAGE = `<!doctype html><script src="/socket.io/socket.io.min.js"></script>
+<script>
+  // Connects with the transports in the query, echoes an event with binary, and reports.
+  window.result = new Promise((resolve) => {
+    const transports = new URLSearchParams(location.search).get("transports").split(",");
+    const socket = io({ transports, reconnection: false });
+    socket.on("connect_error", (err) => resolve({ error: err.message }));
+    // A bound, not a wait: a server that never answers fails the test in 15 s, not at its timeout.
+    setTimeout(() => resolve({ error: "no answer in 15 s" }), 15000);
+    socket.on("connect", async () => {
+      if (transports.length > 1 && socket.io.engine.transport.name !== "websocket") {
+        await new Promise((r) => socket.io.engine.once("upgrade", r));
+      }
+      const back = await socket.emitWithAck("echo", { text: "über", bin: new Uint8Array([1, 2, 3]) });
+      const polls = performance.getEntriesByType("resource").filter((e) => e.name.includes("transport=polling"));
+      resolve({
+        text: back.text,
+        bin: Array.from(new Uint8Array(back.bin)),
+        transport: socket.io.engine.transport.name,
+        pollProtocols: [...new Set(polls.map((e) => e.nextHopProtocol))],
+      });
+      socket.disconnect();
+    });
+  });
+</script>`;
+
+describe("a real browser on the HTTP/2 server (Chromium)", { timeout: 60_000, skip: skip || (!existsSync(CHROMIUM) && `no browser at ${CHROMIUM}`) }, () => {
+  for (const server of SERVERS) {
+    for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]]) {
+      it(`${server.name} server: ${transports.join(" then ")}, polling over HTTP/2, with the served bundle`, async () => {
+        const running = await start((h2) => {
+          h2.on("request", (req, res) => {
+            if (req.url.startsWith("/page")) res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
+          });
+          return server.make(h2);
+        });
+        running.io.on("connection", (socket) => socket.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v)));
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+        try {
+          const context = await browser.newContext({ ignoreHTTPSErrors: true });
+          const page = await context.newPage();
+          await page.goto(`${running.url}/page?transports=${transports.join(",")}`);
+          const result = (await page.evaluate("window.result")) as { text: string; bin: number[]; transport: string; pollProtocols: string[] };
+          assert.deepEqual(result.text, "über");
+          assert.deepEqual(result.bin, [1, 2, 3]);
+          assert.equal(result.transport, transports.at(-1));
+          assert.deepEqual(result.pollProtocols, transports[0] === "polling" ? ["h2"] : []);
+        } finally {
+          await browser.close();
+          await running.close();
+        }
+      });
     }
   }
 });
