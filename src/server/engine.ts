@@ -20,7 +20,7 @@ type EngineRequest = { _query: Record<string, string>; websocket?: unknown };
 export class Engine extends EngineServer {
   override handleRequest(req: IncomingMessage, res: ServerResponse): void {
     withQuery(req);
-    if (req instanceof Http2ServerRequest) (req as Http2ServerRequest & { [kSecure]?: boolean })[kSecure] = req.stream.session?.encrypted === true;
+    if (req instanceof Http2ServerRequest) noteEncryption(req);
     super.handleRequest(req, res);
   }
 
@@ -58,4 +58,9 @@ function withQuery(req: IncomingMessage): void {
     const query = plainQuery(req.url);
     if (query !== undefined) request._query = query;
   }
+}
+
+// Read while the request's stream is open: see `kSecure`.
+function noteEncryption(req: Http2ServerRequest & { [kSecure]?: boolean }): void {
+  req[kSecure] = req.stream.session?.encrypted === true;
 }
