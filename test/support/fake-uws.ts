@@ -175,7 +175,7 @@ export class FakeResponse {
   writeHeader(name: string, value: string): this {
     this.#check();
     if (typeof name !== "string" || typeof value !== "string") throw new Error("Text and data can only be passed by String, ArrayBuffer or TypedArray.");
-    this.#headers.push([name, String(value)]);
+    this.#headers.push([name, value]);
     return this;
   }
 
@@ -189,6 +189,7 @@ export class FakeResponse {
     return this;
   }
 
+  // tryEnd here always takes the whole chunk, so there is never a write to retry.
   onWritable(_fn: (offset: number) => boolean): this {
     return this;
   }
