@@ -218,7 +218,7 @@ export class Server<
       http.listen(port);
       srv = http;
     }
-    this.initEngine(srv, { ...this._opts, ...opts, path: this._path });
+    this.initEngine(srv, this.attachOptions(opts));
     return this;
   }
 
@@ -232,11 +232,22 @@ export class Server<
    */
   attachApp(app: UwsApp, opts: Partial<ServerOptions> & UwsOptions = {}): void {
     debug("attaching engine.io's uServer under %s", this._path);
-    const engineOpts = engineOptionsOf({ ...this._opts, ...opts, path: this._path });
+    const engineOpts = engineOptionsOf(this.attachOptions(opts));
     const engine = new uServer(engineOpts as EngineOptions);
     engine.attach(app, engineOpts as AttachOptions & UwsOptions);
     if (this._serveClient) serveBundlesOnApp(app, ...this.bundleRoute(opts));
     this.bind(engine as unknown as Engine);
+  }
+
+  /**
+   * The options an engine is attached with, merged as socket.io merges them: the constructor's
+   * win over `attach()`'s, and the engine's path is `attach()`'s `path` when the constructor set
+   * none (the bundles stay under `io.path()`).
+   */
+  private attachOptions<T extends Partial<ServerOptions>>(opts: T): T {
+    const merged = { ...opts, ...this._opts };
+    merged.path = merged.path || this._path;
+    return merged;
   }
 
   private initEngine(srv: ServerInstance, opts: Partial<ServerOptions>): void {

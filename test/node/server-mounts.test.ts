@@ -7,9 +7,11 @@ import { createServer as createHttpsServer } from "node:https";
 import { describe, it } from "node:test";
 import { createRequire } from "node:module";
 import { attach as attachEngine } from "engine.io";
+import { Server as OfficialServer } from "socket.io";
 import { Server } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
 import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
+import { endPendingCloses } from "../support/official-server.js";
 import { selfSigned } from "../support/tls.js";
 
 // express and koa ship no types here; these are the few members the tests use.
@@ -279,5 +281,61 @@ describe("server: engine.io options and client bundles", { timeout: 20_000 }, ()
     } finally {
       await io.close();
     }
+  });
+});
+
+describe("server: attach() options, merged as socket.io merges them", { timeout: 20_000 }, () => {
+  const SERVERS: Array<[string, new () => Server]> = [
+    ["rtio", Server],
+    ["socket.io 4.8", OfficialServer as unknown as new () => Server],
+  ];
+
+  /** Where clients connect and bundles are served after `new Server(ctorOpts).attach(http, attachOpts)`. */
+  async function layout(Ctor: new (opts?: object) => Server, ctorOpts: object, attachOpts: object) {
+    // The app's own handler answers what neither the engine nor the bundle route takes.
+    const http = createServer((_req, res) => void res.writeHead(404).end());
+    const io = new Ctor(ctorOpts);
+    io.attach(http, attachOpts);
+    const port = await listen(http);
+    try {
+      const answers: Record<string, number> = {};
+      for (const path of ["/socket.io", "/x", "/y"]) {
+        const handshake = await fetch(`http://127.0.0.1:${port}${path}/?EIO=4&transport=polling`);
+        const bundle = await fetch(`http://127.0.0.1:${port}${path}/socket.io.js`);
+        answers[`${path} handshake`] = handshake.status;
+        answers[`${path} bundle`] = bundle.status;
+        await Promise.all([handshake.arrayBuffer(), bundle.arrayBuffer()]);
+      }
+      const open = await fetch(`http://127.0.0.1:${port}/x/?EIO=4&transport=polling`);
+      const body = await open.text();
+      return { answers, pingInterval: body.startsWith("0") ? (JSON.parse(body.slice(1)) as { pingInterval: number }).pingInterval : undefined, path: io.path() };
+    } finally {
+      endPendingCloses(io.engine);
+      const closed = io.close();
+      http.closeAllConnections();
+      await closed;
+    }
+  }
+
+  const cases: Array<[string, object, object]> = [
+    ["attach()'s path puts the engine there; the bundles stay under io.path()", {}, { path: "/x" }],
+    ["the constructor's path wins over attach()'s", { path: "/y" }, { path: "/x" }],
+    ["the constructor's options win over attach()'s", { pingInterval: 7000 }, { path: "/x", pingInterval: 9000 }],
+  ];
+  for (const [name, ctorOpts, attachOpts] of cases) {
+    it(name, async () => {
+      const results = [];
+      for (const [, Ctor] of SERVERS) results.push(await layout(Ctor, ctorOpts, attachOpts));
+      assert.deepEqual(results[0], results[1], "rtio and socket.io 4.8 must agree");
+    });
+  }
+
+  it("rtio: attach()'s path takes the engine, io.path() keeps the bundles, the constructor's pingInterval wins", async () => {
+    const seen = await layout(Server, { pingInterval: 7000 }, { path: "/x", pingInterval: 9000 });
+    assert.equal(seen.answers["/x handshake"], 200);
+    assert.equal(seen.answers["/socket.io handshake"], 404, "the app answers: no engine there");
+    assert.equal(seen.answers["/socket.io bundle"], 200);
+    assert.equal(seen.path, "/socket.io");
+    assert.equal(seen.pingInterval, 7000);
   });
 });
