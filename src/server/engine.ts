@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Http2ServerRequest } from "node:http2";
 import type { Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
-import { kSecure } from "./handshake.js";
 import { plainQuery } from "./query.js";
 import { WebSocketConnection } from "./ws/connection.js";
 import { refuse } from "./ws/engine.js";
@@ -20,7 +18,6 @@ type EngineRequest = { _query: Record<string, string>; websocket?: unknown };
 export class Engine extends EngineServer {
   override handleRequest(req: IncomingMessage, res: ServerResponse): void {
     withQuery(req);
-    if (req instanceof Http2ServerRequest) noteEncryption(req);
     super.handleRequest(req, res);
   }
 
@@ -58,9 +55,4 @@ function withQuery(req: IncomingMessage): void {
     const query = plainQuery(req.url);
     if (query !== undefined) request._query = query;
   }
-}
-
-// Read while the request's stream is open: see `kSecure`.
-function noteEncryption(req: Http2ServerRequest & { [kSecure]?: boolean }): void {
-  req[kSecure] = req.stream.session?.encrypted === true;
 }

@@ -24,10 +24,7 @@ export interface Handshake {
   auth: { [key: string]: any };
 }
 
-/**
- * Set by the engine on an HTTP/2 request while its stream is open: whether its session is TLS.
- * Once the stream has ended, the request's socket (a proxy over the stream) no longer says.
- */
+/** On an HTTP/2 request, whether its session is TLS (noted by `releaseHandshakeRequest`). */
 export const kSecure = Symbol("rtio.secure");
 
 export function buildHandshake(conn: EngineSocket, auth: { [key: string]: any }): Handshake {

@@ -1,7 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { IncomingMessage, type IncomingHttpHeaders } from "node:http";
 import { Http2ServerRequest } from "node:http2";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { Socket as EngineSocket } from "engine.io";
+import { kSecure } from "./handshake.js";
 import { intern } from "./intern.js";
 
 /**
@@ -71,16 +72,19 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   const req = engine.request;
   if (!req) return;
   shareRequestStrings(req);
-  if ((engine.server.middlewares?.length ?? 0) > 0) return;
-  // An HTTP/2 request reads its data through getters over its stream state: a copy of its own
-  // keys would lose the method, URL and version, so it is kept whole, as socket.io keeps every request.
-  if (req instanceof Http2ServerRequest) return;
+  // An HTTP/2 request's socket (a proxy over its stream) stops telling whether the session is
+  // TLS once the stream has ended: note it now, while engine.io's handshake holds it open.
+  if (req instanceof Http2ServerRequest) (req as Http2ServerRequest & { [kSecure]?: boolean })[kSecure] = req.stream.session?.encrypted === true;
+  // Only Node's HTTP/1 request is copied. Any other kind is kept whole, as socket.io keeps every
+  // request: HTTP/2's reads its URL, method and version through getters over its stream (a copy
+  // of its own keys would lose them), and engine.io's uServer makes its own for uWebSockets.js.
+  // So is the real one when a middleware may hold it.
+  if (!(req instanceof IncomingMessage) || (engine.server.middlewares?.length ?? 0) > 0) return;
   const copy = new ReleasedRequest() as unknown as Record<string, unknown>;
   for (const key of Object.keys(req)) if (!DROPPED.has(key)) copy[key] = (req as unknown as Record<string, unknown>)[key];
-  // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys. A
-  // request from engine.io's uServer (uWebSockets.js) has no socket, and its own `connection`.
+  // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys.
   copy.headers = req.headers;
-  if (req.socket !== undefined) copy.connection = req.socket;
+  copy.connection = req.socket;
   engine.request = copy as unknown as IncomingMessage;
   dropUpgradeLeftovers(engine);
   // A polling session's upgrade request is held the same way, by its WebSocket's TCP socket.
@@ -125,8 +129,7 @@ function isUniqueHeader(name: string): boolean {
  */
 function dropUpgradeLeftovers(engine: EngineInternals): void {
   const ws = engine.transport?.name === "websocket" ? engine.transport.socket : undefined;
-  // A uWebSockets.js WebSocket (engine.io's uServer) is no emitter and holds neither.
-  if (typeof ws?.listeners !== "function") return;
+  if (!ws) return;
   const tcp = ws._socket;
   if (tcp) {
     for (const raw of tcp.rawListeners("close")) {

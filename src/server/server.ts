@@ -232,10 +232,11 @@ export class Server<
    */
   attachApp(app: UwsApp, opts: Partial<ServerOptions> & UwsOptions = {}): void {
     debug("attaching engine.io's uServer under %s", this._path);
-    const engineOpts = engineOptionsOf(this.attachOptions(opts));
+    const merged = this.attachOptions(opts);
+    const engineOpts = engineOptionsOf(merged);
     const engine = new uServer(engineOpts as EngineOptions);
     engine.attach(app, engineOpts as AttachOptions & UwsOptions);
-    if (this._serveClient) serveBundlesOnApp(app, ...this.bundleRoute(opts));
+    if (this._serveClient) serveBundlesOnApp(app, ...this.bundleRoute(merged));
     this.bind(engine as unknown as Engine);
   }
 
@@ -264,10 +265,12 @@ export class Server<
     this.bind(this.engine);
   }
 
-  /** What the bundle routes need: the current path (undefined while serving is off), and the `cors` option's middleware. */
-  private bundleRoute(opts: Partial<ServerOptions>): [() => string | undefined, Middleware | undefined] {
-    const cors = opts.cors ?? this._opts.cors;
-    return [() => (this._serveClient ? this._path : undefined), cors ? bundleCors(cors) : undefined];
+  /**
+   * What the bundle routes need: the current path (undefined while serving is off), and the
+   * middleware of the `cors` option of `merged` (options as `attachOptions` merged them).
+   */
+  private bundleRoute(merged: Partial<ServerOptions>): [() => string | undefined, Middleware | undefined] {
+    return [() => (this._serveClient ? this._path : undefined), merged.cors ? bundleCors(merged.cors) : undefined];
   }
 
   /** Uses an engine.io server created elsewhere. */

@@ -3,38 +3,13 @@
 // what socket.io gives. Each case observes the wire (status, headers, the first messages) on
 // both servers and compares; each also asserts what the option is for, so no case passes empty.
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
-import { Server as OfficialServer } from "socket.io";
 import { io as officialIo } from "socket.io-client";
 import WebSocket from "ws";
-import { Server } from "../../src/server/index.js";
-import { endPendingCloses } from "../support/official-server.js";
+import { serverImpls } from "../support/official-server.js";
 
-type Make = (http: ReturnType<typeof createServer>, opts: object) => Server | OfficialServer;
-const SERVERS: Array<[string, Make]> = [
-  ["rtio", (http, opts) => new Server(http, opts)],
-  ["socket.io 4.8", (http, opts) => new OfficialServer(http, opts)],
-];
-
-/** Runs `observe` against a server with `opts`, and closes it. */
-async function withServer<T>(make: Make, opts: object, observe: (port: number, io: Server | OfficialServer) => Promise<T>): Promise<T> {
-  const http = createServer();
-  const io = make(http, opts);
-  http.listen(0, "127.0.0.1");
-  await once(http, "listening");
-  try {
-    return await observe((http.address() as AddressInfo).port, io);
-  } finally {
-    endPendingCloses(io.engine);
-    await new Promise<void>((resolve) => {
-      io.close(() => resolve());
-      http.closeAllConnections();
-    });
-  }
-}
+const SERVERS = await serverImpls();
+assert.equal(SERVERS.length, 2, "rtio's server and socket.io 4.8's");
 
 interface PollingView {
   status: number;
@@ -81,10 +56,17 @@ function websocketHandshake(port: number, count: number, query = ""): Promise<We
 const masked = (text: string): string => text.replace(/"sid":"[^"]+"/g, '"sid":"<sid>"');
 const maskedCookie = (cookie: string | null | undefined): string | undefined => cookie?.replace(/^([^=]+)=[^;]+/, "$1=<sid>");
 
-/** Runs `observe` on both servers; asserts they agree and returns rtio's result. */
-async function sideBySide<T>(opts: object, observe: (port: number, io: Server | OfficialServer) => Promise<T>): Promise<T> {
+/** Runs `observe` on both servers; asserts they agree and returns what they agree on. */
+async function sideBySide<T>(opts: object, observe: (port: number) => Promise<T>): Promise<T> {
   const results: T[] = [];
-  for (const [, make] of SERVERS) results.push(await withServer(make, opts, observe));
+  for (const server of SERVERS) {
+    const running = await server.start(opts);
+    try {
+      results.push(await observe(running.port));
+    } finally {
+      await running.close();
+    }
+  }
   assert.deepEqual(results[0], results[1], "rtio and socket.io 4.8 must agree");
   return results[0]!;
 }
