@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { io as officialIo } from "socket.io-client";
 import WebSocket from "ws";
-import { serverImpls } from "../support/official-server.js";
+import { serverImpls, type RunningServer } from "../support/official-server.js";
 
 const SERVERS = await serverImpls();
 assert.equal(SERVERS.length, 2, "rtio's server and socket.io 4.8's");
@@ -57,12 +57,12 @@ const masked = (text: string): string => text.replace(/"sid":"[^"]+"/g, '"sid":"
 const maskedCookie = (cookie: string | null | undefined): string | undefined => cookie?.replace(/^([^=]+)=[^;]+/, "$1=<sid>");
 
 /** Runs `observe` on both servers; asserts they agree and returns what they agree on. */
-async function sideBySide<T>(opts: object, observe: (port: number) => Promise<T>): Promise<T> {
+async function sideBySide<T>(opts: object, observe: (port: number, io: RunningServer["io"]) => Promise<T>): Promise<T> {
   const results: T[] = [];
   for (const server of SERVERS) {
     const running = await server.start(opts);
     try {
-      results.push(await observe(running.port));
+      results.push(await observe(running.port, running.io));
     } finally {
       await running.close();
     }
@@ -131,6 +131,54 @@ describe("engine.io options: rtio as socket.io 4.8", { timeout: 30_000 }, () => 
       slash: (await pollingHandshake(port, "/socket.io/")).status,
     }));
     assert.equal(seen.bare, 200);
+  });
+
+  it("b64=1 (forceBase64 clients): binary goes both ways as base64 text on a WebSocket, on every write path", async () => {
+    const attach = (io: RunningServer["io"]) => {
+      io.on("connection", (socket) => {
+        socket.join("room");
+        socket.on("up", (buf: unknown, ack: (n: unknown) => void) => ack(Buffer.isBuffer(buf) ? [...buf] : typeof buf));
+        socket.on("go", () => {
+          socket.emit("direct", Buffer.from([1, 2]));
+          io.to("room").emit("room", Buffer.from([3]));
+          io.emit("all", new Uint8Array([5]).buffer);
+        });
+      });
+    };
+    const session = (port: number, io: RunningServer["io"], query: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        attach(io);
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
+        const seen: string[] = [];
+        ws.on("error", reject);
+        ws.on("message", (data: Buffer, isBinary: boolean) => {
+          const text = isBinary ? `<binary ${[...data]}>` : masked(data.toString());
+          if (text.startsWith("0{")) return ws.send("40");
+          seen.push(text);
+          if (text.startsWith("40")) {
+            // An attachment sent as base64 text, as engine.io-client sends it under forceBase64.
+            ws.send('451-0["up",{"_placeholder":true,"num":0}]');
+            ws.send("b" + Buffer.from([9, 8, 7]).toString("base64"));
+            ws.send('42["go"]');
+          }
+          if (seen.length === 8) {
+            ws.close();
+            resolve(seen);
+          }
+        });
+      });
+    const b64 = await sideBySide({}, (port, io) => session(port, io, "&b64=1"));
+    assert.deepEqual(b64.slice(1), [
+      "430[[9,8,7]]",
+      '451-["direct",{"_placeholder":true,"num":0}]',
+      "bAQI=",
+      '451-["room",{"_placeholder":true,"num":0}]',
+      "bAw==",
+      '451-["all",{"_placeholder":true,"num":0}]',
+      "bBQ==",
+    ]);
+    const binary = await sideBySide({}, (port, io) => session(port, io, ""));
+    assert.deepEqual(binary.filter((m) => m.startsWith("<")), ["<binary 1,2>", "<binary 3>", "<binary 5>"]);
   });
 
   it("a session id the server does not know is refused the same way on both transports", async () => {
