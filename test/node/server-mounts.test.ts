@@ -339,3 +339,47 @@ describe("server: attach() options, merged as socket.io merges them", { timeout:
     assert.equal(seen.pingInterval, 7000);
   });
 });
+
+// A migration runs rtio beside socket.io on one http server, each under its own path, until the
+// last client moves: each engine must leave the other's requests and upgrades alone.
+const officialClient = (await clientsUnderTest()).find((c) => c.name === "socket.io-client")!;
+describe("server: two servers on one http server, each under its own path", { timeout: 30_000 }, () => {
+  type Ctor = new (http: HttpServer, opts: object) => Server;
+  const KINDS: Array<[string, Ctor]> = [
+    ["rtio", Server as unknown as Ctor],
+    ["socket.io 4.8", OfficialServer as unknown as Ctor],
+  ];
+  for (const [first, First] of KINDS) {
+    for (const [second, Second] of KINDS) {
+      if (first === "socket.io 4.8" && second === "socket.io 4.8") continue;
+      it(`${first} at /a and ${second} at /b: each answers its own clients on every transport, and the app the rest`, async () => {
+        const http = createServer((req, res) => void res.writeHead(200).end(`app ${req.url}`));
+        const servers = [new First(http, { path: "/a" }), new Second(http, { path: "/b" })];
+        servers.forEach((io, i) => io.on("connection", (socket) => socket.on("who", (cb: (v: string) => void) => cb("ab"[i]!))));
+        const port = await listen(http);
+        try {
+          for (const [path, expected] of [["/a", "a"], ["/b", "b"]] as const) {
+            for (const transports of [["polling"], ["websocket"], ["polling", "websocket"]]) {
+              const c = officialClient.io(`http://127.0.0.1:${port}`, { path, transports, forceNew: true, reconnection: false });
+              try {
+                await connected(c);
+                assert.equal(await c.timeout(10_000).emitWithAck("who"), expected, `${path} over ${transports}`);
+                if (transports.length === 2 && c.io.engine.transport.name !== "websocket") await once(c.io.engine, "upgrade");
+                assert.equal(c.io.engine.transport.name, transports.at(-1));
+              } finally {
+                c.disconnect();
+              }
+            }
+          }
+          assert.equal(await (await fetch(`http://127.0.0.1:${port}/other`)).text(), "app /other");
+          for (const path of ["/a", "/b"]) assert.equal((await fetch(`http://127.0.0.1:${port}${path}/socket.io.min.js`)).status, 200, `${path}'s bundle`);
+        } finally {
+          for (const io of servers) endPendingCloses(io.engine);
+          const closed = Promise.all(servers.map((io) => io.close()));
+          http.closeAllConnections();
+          await closed;
+        }
+      });
+    }
+  }
+});
