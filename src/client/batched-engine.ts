@@ -1,3 +1,4 @@
+import type { Transport } from "engine.io-client";
 import { GuardedEngine } from "./engine.js";
 import { fastEmit } from "./fast-emit.js";
 import { tcpSocketOf } from "./tcp-socket.js";
@@ -11,6 +12,12 @@ import { tcpSocketOf } from "./tcp-socket.js";
 export class BatchedEngine extends GuardedEngine {
   static {
     this.prototype.emitReserved = fastEmit as BatchedEngine["emitReserved"];
+  }
+
+  protected override setTransport(transport: Transport): void {
+    // The transport's events (packet, drain, ...) go to this engine one by one: the same emit.
+    (transport as unknown as { emitReserved: typeof fastEmit }).emitReserved = fastEmit;
+    super.setTransport(transport);
   }
 
   protected override flush(): void {

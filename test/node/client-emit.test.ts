@@ -22,6 +22,20 @@ for (const impl of await serverImpls()) {
     });
     afterEach(() => f.end());
 
+    it("in Node, the engine and its transport emit without component-emitter's per-call garbage, after an upgrade too", async () => {
+      const emitOf = (emitter: object): unknown => (emitter as { emitReserved: unknown }).emitReserved;
+      const fast = emitOf(socket.io.engine);
+      assert.equal(emitOf(socket.io.engine.transport), fast, "the WebSocket transport");
+      const arrived = next<[ServerSocket]>(f.server.io, "connection");
+      const upgrading = f.client("/", { transports: ["polling", "websocket"] });
+      const [upgradingPeer] = await arrived;
+      upgradingPeer.on("echo", (v: unknown, ack: (v: unknown) => void) => ack(v));
+      if (!upgrading.connected) await next(upgrading, "connect");
+      if (upgrading.io.engine.transport.name !== "websocket") await next(upgrading.io.engine, "upgrade");
+      assert.equal(emitOf(upgrading.io.engine.transport), fast, "the transport taken on upgrade");
+      assert.equal(await upgrading.timeout(10_000).emitWithAck("echo", "after"), "after");
+    });
+
     it("emits several arguments to the server, which acks with several values", async () => {
       peer.on("sum", (a: number, b: number, c: { n: number }, ack: (...r: unknown[]) => void) => ack(a + b + c.n, "ok", null));
       const got = await new Promise<unknown[]>((resolve) => socket.emit("sum", 1, 2, { n: 3 }, (...r: unknown[]) => resolve(r)));
