@@ -134,7 +134,7 @@ describe("engine.io options: rtio as socket.io 4.8", { timeout: 30_000 }, () => 
   });
 
   it("b64=1 (forceBase64 clients): binary goes both ways as base64 text on a WebSocket, on every write path", async () => {
-    const attach = (io: RunningServer["io"]) => {
+    const addHandlers = (io: RunningServer["io"]) => {
       io.on("connection", (socket) => {
         socket.join("room");
         socket.on("up", (buf: unknown, ack: (n: unknown) => void) => ack(Buffer.isBuffer(buf) ? [...buf] : typeof buf));
@@ -147,7 +147,7 @@ describe("engine.io options: rtio as socket.io 4.8", { timeout: 30_000 }, () => 
     };
     const session = (port: number, io: RunningServer["io"], query: string) =>
       new Promise<string[]>((resolve, reject) => {
-        attach(io);
+        addHandlers(io);
         const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
         const seen: string[] = [];
         ws.on("error", reject);
