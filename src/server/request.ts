@@ -71,15 +71,17 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
   const engine = conn as unknown as EngineInternals;
   const req = engine.request;
   if (!req) return;
-  shareRequestStrings(req);
   // An HTTP/2 request's socket (a proxy over its stream) stops telling whether the session is
   // TLS once the stream has ended: note it now, while engine.io's handshake holds it open.
   if (req instanceof Http2ServerRequest) (req as Http2ServerRequest & { [kSecure]?: boolean })[kSecure] = req.stream.session?.encrypted === true;
-  // Only Node's HTTP/1 request is copied. Any other kind is kept whole, as socket.io keeps every
-  // request: HTTP/2's reads its URL, method and version through getters over its stream (a copy
-  // of its own keys would lose them), and engine.io's uServer makes its own for uWebSockets.js.
-  // So is the real one when a middleware may hold it.
-  if (!(req instanceof IncomingMessage) || (engine.server.middlewares?.length ?? 0) > 0) return;
+  // Only Node's HTTP/1 request is shared and copied. Any other kind is kept whole, as socket.io
+  // keeps every request: HTTP/2's reads its URL, method and version through getters over its
+  // stream (a copy of its own keys would lose them), and engine.io's uServer makes its own for
+  // uWebSockets.js, without rawHeaders.
+  if (!(req instanceof IncomingMessage)) return;
+  shareRequestStrings(req);
+  // The real request is kept too when a middleware may hold it.
+  if ((engine.server.middlewares?.length ?? 0) > 0) return;
   const copy = new ReleasedRequest() as unknown as Record<string, unknown>;
   for (const key of Object.keys(req)) if (!DROPPED.has(key)) copy[key] = (req as unknown as Record<string, unknown>)[key];
   // Getters on IncomingMessage's prototype (parsed lazily), so not among its own keys.
@@ -93,8 +95,7 @@ export function releaseHandshakeRequest(conn: EngineSocket): void {
 
 /** Replaces the request's repeated strings by the shared copies (equal strings: nothing else changes). */
 function shareRequestStrings(req: IncomingMessage & { _query?: ParsedUrlQuery }): void {
-  // uServer's requests (uWebSockets.js) have no rawHeaders.
-  const raw = req.rawHeaders ?? [];
+  const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     raw[i] = intern(name);
@@ -105,9 +106,8 @@ function shareRequestStrings(req: IncomingMessage & { _query?: ParsedUrlQuery })
     const value = headers[key];
     if (typeof value === "string" && !UNIQUE_HEADERS.has(key)) headers[key] = intern(value);
   }
-  // Own data properties on IncomingMessage; getters on HTTP/2's request, left alone.
-  if (Object.hasOwn(req, "url") && typeof req.url === "string") req.url = intern(req.url);
-  if (Object.hasOwn(req, "httpVersion") && typeof req.httpVersion === "string") req.httpVersion = intern(req.httpVersion);
+  if (typeof req.url === "string") req.url = intern(req.url);
+  if (typeof req.httpVersion === "string") req.httpVersion = intern(req.httpVersion);
   const query = req._query as Record<string, unknown> | undefined;
   for (const key in query) {
     const value = query[key];

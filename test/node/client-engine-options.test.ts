@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { io as officialIo } from "socket.io-client";
 import { io as rtioIo } from "../../src/client/index.js";
 import { serverImpls, type RunningServer } from "../support/official-server.js";
+import { upgraded } from "../support/server-harness.js";
 
 const SERVERS = await serverImpls();
 assert.equal(SERVERS.length, 2, "rtio's server and socket.io 4.8's");
@@ -73,11 +74,6 @@ function connected(client: Client): Promise<void> {
     client.once("connect", () => resolve());
     client.once("connect_error", reject);
   });
-}
-
-function upgraded(client: Client): Promise<void> {
-  const engine = client.io.engine;
-  return engine.transport.name === "websocket" ? Promise.resolve() : new Promise((resolve) => engine.once("upgrade", () => resolve()));
 }
 
 /** Runs `observe` for each client on each server; asserts that both clients agree on each server and returns what they agree on. */

@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import { Server as OfficialServer } from "socket.io";
 import { Server } from "../../src/server/index.js";
 import { endPendingCloses } from "../support/official-server.js";
-import { clientsUnderTest, connected } from "../support/server-harness.js";
+import { clientsUnderTest, connected, upgraded } from "../support/server-harness.js";
 import { selfSigned } from "../support/tls.js";
 
 type AnyServer = Server | OfficialServer;
@@ -142,7 +142,7 @@ describe("server on HTTP/2 (allowHTTP1)", { timeout: 30_000, skip }, () => {
           const c = client.io(running.url, { forceNew: true, reconnection: false, transports, rejectUnauthorized: false });
           try {
             await connected(c);
-            if (transports.length === 2 && c.io.engine.transport.name !== "websocket") await onceEvent(c.io.engine as never, "upgrade");
+            if (transports.length === 2) await upgraded(c);
             const back = (await c.emitWithAck("echo", { bin: Buffer.from([1, 2]) })) as { bin: Uint8Array };
             assert.deepEqual([...new Uint8Array(back.bin)], [1, 2]);
           } finally {

@@ -10,7 +10,7 @@ import { attach as attachEngine } from "engine.io";
 import { Server as OfficialServer } from "socket.io";
 import { Server } from "../../src/server/index.js";
 import { RawEngineClient } from "../support/raw-engine.js";
-import { clientsUnderTest, connected, once, type ClientUnderTest } from "../support/server-harness.js";
+import { clientsUnderTest, connected, once, upgraded, type ClientUnderTest } from "../support/server-harness.js";
 import { endPendingCloses } from "../support/official-server.js";
 import { selfSigned } from "../support/tls.js";
 
@@ -364,7 +364,7 @@ describe("server: two servers on one http server, each under its own path", { ti
               try {
                 await connected(c);
                 assert.equal(await c.timeout(10_000).emitWithAck("who"), expected, `${path} over ${transports}`);
-                if (transports.length === 2 && c.io.engine.transport.name !== "websocket") await once(c.io.engine, "upgrade");
+                if (transports.length === 2) await upgraded(c);
                 assert.equal(c.io.engine.transport.name, transports.at(-1));
               } finally {
                 c.disconnect();

@@ -8,7 +8,7 @@ import { Server as OfficialServer } from "socket.io";
 import { Server } from "../../src/server/index.js";
 import { App, us_socket_local_port, type FakeApp } from "../support/fake-uws.js";
 import { endPendingCloses } from "../support/official-server.js";
-import { clientsUnderTest, collect, connected, once, type ClientOptions, type ClientSocket } from "../support/server-harness.js";
+import { clientsUnderTest, collect, connected, once, upgraded, type ClientOptions } from "../support/server-harness.js";
 
 type AnyServer = Server | OfficialServer;
 
@@ -61,12 +61,6 @@ async function start(make: (opts?: object) => AnyServer, opts: object = {}, setu
 async function stop(running: Running): Promise<void> {
   opened.splice(opened.indexOf(running), 1);
   await running.close();
-}
-
-/** Resolves once the client's engine runs on WebSocket, for a client that starts on polling and upgrades. */
-async function upgraded(client: ClientSocket): Promise<void> {
-  const engine = client.io.engine;
-  if (engine.transport.name !== "websocket") await once(engine, "upgrade");
 }
 
 const clients = await clientsUnderTest();

@@ -106,6 +106,12 @@ export function collect<T = unknown>(emitter: { on(event: string, l: (...a: any[
   });
 }
 
+/** Resolves once the client's engine runs on WebSocket: at once if it already does, else at its upgrade. */
+export async function upgraded(socket: { io: { engine: Listenable & { transport: { name: string } } } }): Promise<void> {
+  const engine = socket.io.engine;
+  if (engine.transport.name !== "websocket") await once(engine, "upgrade");
+}
+
 /** Connects and resolves once the client is connected. */
 export async function connected(socket: ClientSocket): Promise<ClientSocket> {
   if (!socket.connected) await once(socket, "connect");
