@@ -16,13 +16,13 @@ interface PendingAck {
  * dropped because the connection that could answer it is gone.
  */
 export class AckStore {
-  #nextId = 0;
-  readonly #pending = new Map<number, PendingAck>();
+  private _nextId = 0;
+  private readonly _pending = new Map<number, PendingAck>();
 
-  readonly #later: Later;
+  private readonly _later: Later;
 
   constructor(later: Later) {
-    this.#later = later;
+    this._later = later;
   }
 
   /**
@@ -30,24 +30,24 @@ export class AckStore {
    * expires and `onTimeout` runs first (to drop a packet that was never sent).
    */
   add(fn: AckFn, withError: boolean, timeout?: number, onTimeout?: (id: number) => void): number {
-    const id = this.#nextId++;
+    const id = this._nextId++;
     const record: PendingAck = { fn, withError: withError || timeout !== undefined, cancel: undefined };
     if (timeout !== undefined) {
-      record.cancel = this.#later(() => {
-        this.#pending.delete(id);
+      record.cancel = this._later(() => {
+        this._pending.delete(id);
         onTimeout?.(id);
         fn(clientError("ACK_TIMEOUT"));
       }, timeout);
     }
-    this.#pending.set(id, record);
+    this._pending.set(id, record);
     return id;
   }
 
   /** Delivers the answer to ack `id`; an unknown or settled id is ignored. */
   settle(id: number, args: unknown[]): void {
-    const record = this.#pending.get(id);
+    const record = this._pending.get(id);
     if (!record) return;
-    this.#pending.delete(id);
+    this._pending.delete(id);
     record.cancel?.();
     if (record.withError) record.fn(null, ...args);
     else record.fn(...args);
@@ -59,9 +59,9 @@ export class AckStore {
    * packets still waiting in the send buffer: they have not been sent yet.
    */
   dropAll(keep: (id: number) => boolean): void {
-    for (const [id, record] of this.#pending) {
+    for (const [id, record] of this._pending) {
       if (keep(id)) continue;
-      this.#pending.delete(id);
+      this._pending.delete(id);
       record.cancel?.();
       if (record.withError) record.fn(clientError("ACK_DISCONNECTED"));
     }

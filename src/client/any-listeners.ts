@@ -2,25 +2,25 @@ type AnyListener = (...args: any[]) => void;
 
 /** The catch-all listeners of one direction (incoming or outgoing). */
 export class AnyListeners {
-  #list: AnyListener[] = [];
+  private _list: AnyListener[] = [];
 
   add(fn: AnyListener, first = false): void {
-    if (first) this.#list.unshift(fn);
-    else this.#list.push(fn);
+    if (first) this._list.unshift(fn);
+    else this._list.push(fn);
   }
 
   /** Removes `fn`, or every listener without one. */
   remove(fn?: AnyListener): void {
-    this.#list = fn ? this.#list.filter((l) => l !== fn) : [];
+    this._list = fn ? this._list.filter((l) => l !== fn) : [];
   }
 
   all(): AnyListener[] {
-    return this.#list.slice();
+    return this._list.slice();
   }
 
   /** Calls each listener registered at the time of the call (a listener may remove itself). */
   call(args: readonly unknown[]): void {
-    if (this.#list.length === 0) return; // the usual case: no copy of the empty list per emit
-    for (const fn of this.#list.slice()) fn.apply(null, args as unknown[]);
+    if (this._list.length === 0) return; // the usual case: no copy of the empty list per emit
+    for (const fn of this._list.slice()) fn.apply(null, args as unknown[]);
   }
 }

@@ -49,14 +49,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** @internal starts the timers of this Manager and its sockets */
   readonly _later: Later;
 
-  readonly #uri: string | undefined;
-  readonly #nsps = new Map<string, Socket>();
-  readonly #subs: Array<() => void> = [];
-  readonly #decoded: Packet[] = [];
-  readonly #encoder: InstanceType<ParserLike["Encoder"]>;
-  readonly #decoder: DecoderLike;
-  readonly #reconnector: Reconnector;
-  #skipReconnect = false;
+  private readonly _uri: string | undefined;
+  private readonly _nsps = new Map<string, Socket>();
+  private readonly _subs: Array<() => void> = [];
+  private readonly _decoded: Packet[] = [];
+  private readonly _encoder: InstanceType<ParserLike["Encoder"]>;
+  private readonly _decoder: DecoderLike;
+  private readonly _reconnector: Reconnector;
+  private _skipReconnect = false;
 
   constructor(opts?: Partial<ManagerOptions>);
   constructor(uri?: string, opts?: Partial<ManagerOptions>);
@@ -67,61 +67,61 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       uri = undefined;
     }
     const o: Partial<ManagerOptions> = (this.opts = { ...opts, path: opts?.path || DEFAULTS.path });
-    this.#uri = uri;
+    this._uri = uri;
     this._later = later(o.timers ?? globalTimers, o.autoUnref);
-    this.#reconnector = new Reconnector(
+    this._reconnector = new Reconnector(
       o,
       (done) => this.open(done),
       (ev, ...args) => this.emitReserved(ev, ...args),
       this._later,
     );
     const parser = o.parser ?? defaultParser;
-    this.#encoder = new parser.Encoder();
-    this.#decoder = new parser.Decoder();
+    this._encoder = new parser.Encoder();
+    this._decoder = new parser.Decoder();
     this._autoConnect = o.autoConnect !== false;
     if (this._autoConnect) this.open();
   }
 
   /** @internal true while a reconnection try is scheduled or running */
   get _reconnecting(): boolean {
-    return this.#reconnector.active;
+    return this._reconnector.active;
   }
 
   reconnection(): boolean;
   reconnection(v: boolean): this;
   reconnection(v?: boolean): this | boolean {
-    if (v === false) this.#skipReconnect = true;
-    return this.#option("reconnection", v === undefined ? v : !!v);
+    if (v === false) this._skipReconnect = true;
+    return this._option("reconnection", v === undefined ? v : !!v);
   }
 
   reconnectionAttempts(): number;
   reconnectionAttempts(v: number): this;
   reconnectionAttempts(v?: number): this | number {
-    return this.#option("reconnectionAttempts", v);
+    return this._option("reconnectionAttempts", v);
   }
 
   reconnectionDelay(): number;
   reconnectionDelay(v: number): this;
   reconnectionDelay(v?: number): this | number {
-    return this.#option("reconnectionDelay", v);
+    return this._option("reconnectionDelay", v);
   }
 
   reconnectionDelayMax(): number;
   reconnectionDelayMax(v: number): this;
   reconnectionDelayMax(v?: number): this | number {
-    return this.#option("reconnectionDelayMax", v);
+    return this._option("reconnectionDelayMax", v);
   }
 
   randomizationFactor(): number;
   randomizationFactor(v: number): this;
   randomizationFactor(v?: number): this | number {
-    return this.#option("randomizationFactor", v);
+    return this._option("randomizationFactor", v);
   }
 
   timeout(): number | false;
   timeout(v: number | false): this;
   timeout(v?: number | false): this | number | false {
-    return this.#option("timeout", v);
+    return this._option("timeout", v);
   }
 
   /**
@@ -130,27 +130,27 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    */
   open(fn?: (err?: Error) => void): this {
     if (this._readyState !== "closed") return this;
-    debug("opening %s", this.#uri);
-    const engine = (this.engine = new BatchedEngine(this.#uri as string, this.opts));
+    debug("opening %s", this._uri);
+    const engine = (this.engine = new BatchedEngine(this._uri as string, this.opts));
     const timeout = this.timeout();
     this._readyState = "opening";
-    this.#skipReconnect = false;
+    this._skipReconnect = false;
 
     const stopOpen = on(engine, "open", () => {
-      this.#onopen();
+      this._onopen();
       fn?.();
     });
     const onError = (err: Error): void => {
       debug("connect error %o", err);
-      this.#cleanup();
+      this._cleanup();
       this._readyState = "closed";
       this.emitReserved("error", err);
       if (fn) fn(err);
-      else if (!this.#reconnector.active && this.reconnection() && this.#reconnector.attempts === 0) this.#reconnector.schedule();
+      else if (!this._reconnector.active && this.reconnection() && this._reconnector.attempts === 0) this._reconnector.schedule();
     };
-    this.#subs.push(stopOpen, on(engine, "error", onError));
+    this._subs.push(stopOpen, on(engine, "error", onError));
     if (timeout !== false) {
-      this.#subs.push(
+      this._subs.push(
         this._later(() => {
           stopOpen();
           onError(clientError("CONNECT_TIMEOUT"));
@@ -168,26 +168,26 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** The socket of namespace `nsp` on this connection, created on first use. */
   socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents> {
-    let socket = this.#nsps.get(nsp);
-    if (!socket) this.#nsps.set(nsp, (socket = new Socket(this, nsp, opts)));
+    let socket = this._nsps.get(nsp);
+    if (!socket) this._nsps.set(nsp, (socket = new Socket(this, nsp, opts)));
     else if (this._autoConnect && !socket.active) socket.connect();
     return socket as unknown as Socket<ListenEvents, EmitEvents>;
   }
 
   /** @internal whether `io()` already made a socket for `nsp` here (then it makes a new Manager) */
   hasNamespace(nsp: string): boolean {
-    return this.#nsps.has(nsp);
+    return this._nsps.has(nsp);
   }
 
   /** @internal a socket went inactive: close the connection once none is left. */
   _destroy(_socket: Socket): void {
-    for (const socket of this.#nsps.values()) if (socket.active) return;
+    for (const socket of this._nsps.values()) if (socket.active) return;
     this._close();
   }
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    const chunks = this.#encoder.encode(packet);
+    const chunks = this._encoder.encode(packet);
     const opts = compress ? COMPRESS : NO_COMPRESS;
     for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, opts);
   }
@@ -195,61 +195,61 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** @internal closes for good: no reconnection. */
   _close(): void {
     debug("disconnect");
-    this.#skipReconnect = true;
-    this.#reconnector.stop();
-    this.#onclose("forced close");
+    this._skipReconnect = true;
+    this._reconnector.stop();
+    this._onclose("forced close");
   }
 
   // The getter/setter of one setting kept in `opts` (the reconnect loop reads it from there).
-  #option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
+  private _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
     if (v === undefined) return (this.opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
     this.opts[key] = v;
     return this;
   }
 
-  #onopen(): void {
+  private _onopen(): void {
     debug("open");
-    this.#cleanup();
+    this._cleanup();
     this._readyState = "open";
     this.emitReserved("open");
     const engine = this.engine;
-    this.#subs.push(
+    this._subs.push(
       on(engine, "ping", () => this.emitReserved("ping")),
-      on(engine, "data", (data: unknown) => this.#ondata(data)),
+      on(engine, "data", (data: unknown) => this._ondata(data)),
       on(engine, "error", (err: Error) => this.emitReserved("error", err)),
-      on(engine, "close", (reason: CloseReason, description?: unknown) => this.#onclose(reason, description)),
-      on(this.#decoder, "decoded", (packet: Packet) => this.#decoded.push(packet)),
+      on(engine, "close", (reason: CloseReason, description?: unknown) => this._onclose(reason, description)),
+      on(this._decoder, "decoded", (packet: Packet) => this._decoded.push(packet)),
     );
   }
 
   // Packets are handed on only after `add()` returns: an exception thrown by an app's
   // listener must not be taken for a parse error, which would close the connection.
-  #ondata(data: unknown): void {
+  private _ondata(data: unknown): void {
     try {
-      this.#decoder.add(data);
+      this._decoder.add(data);
     } catch (err) {
-      this.#decoded.length = 0;
-      this.#onclose("parse error", err);
+      this._decoded.length = 0;
+      this._onclose("parse error", err);
       return;
     }
-    const decoded = this.#decoded;
+    const decoded = this._decoded;
     // Most messages are one packet: hand it on without copying the list.
     if (decoded.length === 1) this.emitReserved("packet", decoded.pop()!);
     else for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
   }
 
-  #cleanup(): void {
-    for (const dispose of this.#subs.splice(0)) dispose();
-    this.#decoder.destroy();
+  private _cleanup(): void {
+    for (const dispose of this._subs.splice(0)) dispose();
+    this._decoder.destroy();
   }
 
-  #onclose(reason: CloseReason, description?: unknown): void {
+  private _onclose(reason: CloseReason, description?: unknown): void {
     debug("close (%s)", reason);
-    this.#cleanup();
+    this._cleanup();
     this.engine?.close();
-    this.#reconnector.reset();
+    this._reconnector.reset();
     this._readyState = "closed";
     this.emitReserved("close", reason, description);
-    if (this.reconnection() && !this.#skipReconnect) this.#reconnector.schedule();
+    if (this.reconnection() && !this._skipReconnect) this._reconnector.schedule();
   }
 }

@@ -48,37 +48,37 @@ export class Reconnector {
   active = false;
   /** How many tries have been scheduled since the last reset. */
   attempts = 0;
-  #cancel: (() => void) | undefined;
+  private _cancel: (() => void) | undefined;
 
-  readonly #policy: ReconnectPolicy;
-  readonly #tryOpen: (done: (err?: Error) => void) => void;
-  readonly #emit: ReconnectEmit;
-  readonly #later: Later;
+  private readonly _policy: ReconnectPolicy;
+  private readonly _tryOpen: (done: (err?: Error) => void) => void;
+  private readonly _emit: ReconnectEmit;
+  private readonly _later: Later;
 
   constructor(policy: ReconnectPolicy, tryOpen: (done: (err?: Error) => void) => void, emit: ReconnectEmit, later: Later) {
-    this.#policy = policy;
-    this.#tryOpen = tryOpen;
-    this.#emit = emit;
-    this.#later = later;
+    this._policy = policy;
+    this._tryOpen = tryOpen;
+    this._emit = emit;
+    this._later = later;
   }
 
   /** Schedules the next try, or reports `reconnect_failed` once the attempts are spent. */
   schedule(): void {
     if (this.active) return;
-    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this.#policy[key] ?? DEFAULTS[key];
+    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this._policy[key] ?? DEFAULTS[key];
     if (this.attempts >= setting("reconnectionAttempts")) {
       this.reset();
-      this.#emit("reconnect_failed");
+      this._emit("reconnect_failed");
       return;
     }
     this.active = true;
     const delay = reconnectDelay(this.attempts++, setting("reconnectionDelay"), setting("reconnectionDelayMax"), setting("randomizationFactor"));
-    this.#cancel = this.#later(() => this.#attempt(), delay);
+    this._cancel = this._later(() => this._attempt(), delay);
   }
 
   /** Cancels a scheduled try; the attempt count stays. */
   stop(): void {
-    this.#cancel?.();
+    this._cancel?.();
     this.active = false;
   }
 
@@ -86,19 +86,19 @@ export class Reconnector {
     this.attempts = 0;
   }
 
-  #attempt(): void {
-    this.#emit("reconnect_attempt", this.attempts);
+  private _attempt(): void {
+    this._emit("reconnect_attempt", this.attempts);
     // A `reconnect_attempt` listener may have closed the Manager.
     if (!this.active) return;
-    this.#tryOpen((err) => {
+    this._tryOpen((err) => {
       this.active = false;
       if (err) {
         this.schedule();
-        this.#emit("reconnect_error", err);
+        this._emit("reconnect_error", err);
       } else {
         const attempt = this.attempts;
         this.reset();
-        this.#emit("reconnect", attempt);
+        this._emit("reconnect", attempt);
       }
     });
   }

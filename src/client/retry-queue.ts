@@ -27,71 +27,71 @@ export type RetrySend = (args: unknown[], ack: (err: Error | null, ...res: unkno
  * an ack timeout just counts as a try, and `retries + 1` tries end the emit with the error.
  */
 export class RetryQueue {
-  readonly #queue: QueuedEmit[] = [];
+  private readonly _queue: QueuedEmit[] = [];
 
-  readonly #socket: { readonly connected: boolean };
-  readonly #send: RetrySend;
-  readonly #retries: number;
-  readonly #ackTimeout: number | undefined;
-  readonly #later: Later;
+  private readonly _socket: { readonly connected: boolean };
+  private readonly _send: RetrySend;
+  private readonly _retries: number;
+  private readonly _ackTimeout: number | undefined;
+  private readonly _later: Later;
 
   constructor(socket: { readonly connected: boolean }, send: RetrySend, retries: number, ackTimeout: number | undefined, later: Later) {
-    this.#socket = socket;
-    this.#send = send;
-    this.#retries = retries;
-    this.#ackTimeout = ackTimeout;
-    this.#later = later;
+    this._socket = socket;
+    this._send = send;
+    this._retries = retries;
+    this._ackTimeout = ackTimeout;
+    this._later = later;
   }
 
   /** Queues `args` (event name first, ack last if any) with the flags of its emit. */
   push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    const timeout = flags.timeout ?? this.#ackTimeout;
-    this.#queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, cancel: undefined });
+    const timeout = flags.timeout ?? this._ackTimeout;
+    this._queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, cancel: undefined });
     this.drain();
   }
 
   /** Sends the head if it is not out already; called on emit, on answer and on (re)connect. */
   drain(): void {
-    const head = this.#queue[0];
-    if (!head || head.inFlight || !this.#socket.connected) return;
+    const head = this._queue[0];
+    if (!head || head.inFlight || !this._socket.connected) return;
     head.inFlight = true;
     head.tries++;
-    if (!head.cancel) this.#arm(head);
-    this.#send(head.args.slice(), (err, ...res) => this.#onAnswer(head, err, res), head.compress);
+    if (!head.cancel) this._arm(head);
+    this._send(head.args.slice(), (err, ...res) => this._onAnswer(head, err, res), head.compress);
   }
 
   // `err` is null (answered) or the ack store's ClientError: the send's acks are error-first.
-  #onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+  private _onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.inFlight = false;
-    if (entry !== this.#queue[0]) return;
+    if (entry !== this._queue[0]) return;
     if ((err as ClientError | null)?.code === "ACK_DISCONNECTED") return; // resent on reconnect
-    this.#finish(entry, err, res);
+    this._finish(entry, err, res);
   }
 
-  #arm(entry: QueuedEmit): void {
+  private _arm(entry: QueuedEmit): void {
     if (entry.timeout === undefined) return;
-    entry.cancel = this.#later(() => this.#onTimeout(entry), entry.timeout);
+    entry.cancel = this._later(() => this._onTimeout(entry), entry.timeout);
   }
 
-  #onTimeout(entry: QueuedEmit): void {
+  private _onTimeout(entry: QueuedEmit): void {
     entry.cancel = undefined;
-    if (entry !== this.#queue[0]) return;
-    if (entry.tries > this.#retries) {
-      this.#finish(entry, clientError("ACK_TIMEOUT"), []);
+    if (entry !== this._queue[0]) return;
+    if (entry.tries > this._retries) {
+      this._finish(entry, clientError("ACK_TIMEOUT"), []);
       return;
     }
     if (entry.inFlight) {
       entry.tries++;
-      this.#arm(entry);
+      this._arm(entry);
     } else {
       this.drain(); // its connection went away: send again now, or on reconnect
     }
   }
 
-  #finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+  private _finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.cancel?.();
-    this.#queue.shift();
+    this._queue.shift();
     // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
     entry.inFlight = true;
     entry.ack?.(err, ...res); // an error comes alone: `res` is then empty
@@ -100,6 +100,6 @@ export class RetryQueue {
 
   /** Cancels every timer; the queued emits are dropped without a callback. */
   clear(): void {
-    for (const entry of this.#queue.splice(0)) entry.cancel?.();
+    for (const entry of this._queue.splice(0)) entry.cancel?.();
   }
 }

@@ -80,27 +80,27 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   /** Packets emitted while disconnected, sent in order on connect. */
   sendBuffer: Outgoing[] = [];
 
-  readonly #nsp: string;
-  readonly #ackTimeout: number | undefined;
-  readonly #acks: AckStore;
-  readonly #queue: RetryQueue | undefined;
-  readonly #anyIn = new AnyListeners();
-  readonly #anyOut = new AnyListeners();
-  #flags: Readonly<Flags> = NO_FLAGS;
-  #subs: Array<() => void> | undefined;
+  private readonly _nsp: string;
+  private readonly _ackTimeout: number | undefined;
+  private readonly _acks: AckStore;
+  private readonly _queue: RetryQueue | undefined;
+  private readonly _anyIn = new AnyListeners();
+  private readonly _anyOut = new AnyListeners();
+  private _flags: Readonly<Flags> = NO_FLAGS;
+  private _subs: Array<() => void> | undefined;
   // Connection state recovery: the session to offer back, and the last event offset seen.
-  #pid: string | undefined;
-  #lastOffset: string | undefined;
+  private _pid: string | undefined;
+  private _lastOffset: string | undefined;
 
   constructor(io: Manager<any, any>, nsp: string, opts?: Partial<SocketOptions>) {
     super();
     this.io = io;
-    this.#nsp = nsp;
-    this.#ackTimeout = opts?.ackTimeout;
+    this._nsp = nsp;
+    this._ackTimeout = opts?.ackTimeout;
     this.auth = opts?.auth ?? {};
-    this.#acks = new AckStore(io._later);
+    this._acks = new AckStore(io._later);
     if (opts?.retries !== undefined) {
-      this.#queue = new RetryQueue(this, (args, ack, compress) => this.#sendQueued(args, ack, compress), opts.retries, this.#ackTimeout, io._later);
+      this._queue = new RetryQueue(this, (args, ack, compress) => this._sendQueued(args, ack, compress), opts.retries, this._ackTimeout, io._later);
     }
     if (io._autoConnect) this.open();
   }
@@ -111,25 +111,25 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Whether the socket is subscribed to its Manager: connected, or trying to be. */
   get active(): boolean {
-    return !!this.#subs;
+    return !!this._subs;
   }
 
   /** Connects (a no-op while connected); also called by a Manager with `autoConnect`. */
   connect(): this {
     if (this.connected) return this;
-    if (!this.#subs) {
+    if (!this._subs) {
       const io = this.io;
-      this.#subs = [
-        on(io, "open", () => this.#onopen()),
-        on(io, "packet", (packet: Packet) => this.#onpacket(packet)),
+      this._subs = [
+        on(io, "open", () => this._onopen()),
+        on(io, "packet", (packet: Packet) => this._onpacket(packet)),
         on(io, "error", (err: Error) => {
           if (!this.connected) this.emitReserved("connect_error", err);
         }),
-        on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this.#onclose(reason, description)),
+        on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this._onclose(reason, description)),
       ];
     }
     if (!this.io._reconnecting) this.io.open();
-    if (this.io._readyState === "open") this.#onopen();
+    if (this.io._readyState === "open") this._onopen();
     return this;
   }
 
@@ -155,22 +155,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     // The rest array is this call's own: it becomes the packet's data, with no copy.
     const all = args as unknown[];
     all.unshift(ev);
-    const flags = this.#flags;
-    this.#flags = NO_FLAGS;
-    if (this.#queue && !flags.fromQueue && !flags.volatile) {
-      this.#queue.push(all, flags);
+    const flags = this._flags;
+    this._flags = NO_FLAGS;
+    if (this._queue && !flags.fromQueue && !flags.volatile) {
+      this._queue.push(all, flags);
       return this;
     }
-    const packet: Packet = { type: T.EVENT, nsp: this.#nsp, data: all };
+    const packet: Packet = { type: T.EVENT, nsp: this._nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
       const ack = all.pop() as Listener;
-      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this.#ackTimeout);
-      packet.id = this.#acks.add(ack, !!flags.fromQueue, timeout, this.#dropUnsent);
+      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this._ackTimeout);
+      packet.id = this._acks.add(ack, !!flags.fromQueue, timeout, this._dropUnsent);
     }
     const compress = flags.compress !== false;
     // Volatile means "now or never": dropped while the transport is busy or absent.
     if (flags.volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
-    else if (this.connected && !this.io.engine?._hasPingExpired()) this.#write(packet, compress);
+    else if (this.connected && !this.io.engine?._hasPingExpired()) this._write(packet, compress);
     else this.sendBuffer.push({ packet, compress });
     return this;
   }
@@ -183,7 +183,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<AckValue<Last<EventParams<EmitEvents, Ev>>>> {
-    const withError = this.#flags.timeout !== undefined || this.#ackTimeout !== undefined || this.#queue !== undefined;
+    const withError = this._flags.timeout !== undefined || this._ackTimeout !== undefined || this._queue !== undefined;
     return new Promise((resolve, reject) => {
       (this.emit as Listener)(ev, ...args, (a: any, b: any): void => {
         if (!withError) resolve(a);
@@ -195,24 +195,24 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit's ack gets an `Error` first if no answer comes within `ms`. */
   timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
-    return this.#flag({ timeout: ms }) as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
+    return this._flag({ timeout: ms }) as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
   }
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    return this.#flag({ volatile: true });
+    return this._flag({ volatile: true });
   }
 
   /** Whether the next emit may be compressed. @default true */
   compress(compress: boolean): this {
-    return this.#flag({ compress });
+    return this._flag({ compress });
   }
 
   /** Disconnects this namespace; the connection closes once no namespace uses it. */
   disconnect(): this {
-    if (this.connected) this.io._packet({ type: T.DISCONNECT, nsp: this.#nsp }, true);
-    this.#destroy();
-    if (this.connected) this.#onclose("io client disconnect");
+    if (this.connected) this.io._packet({ type: T.DISCONNECT, nsp: this._nsp }, true);
+    this._destroy();
+    if (this.connected) this._onclose("io client disconnect");
     return this;
   }
 
@@ -223,153 +223,153 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Listens to every incoming event: `(event, ...args)`. */
   onAny(fn: Listener): this {
-    this.#anyIn.add(fn);
+    this._anyIn.add(fn);
     return this;
   }
 
   prependAny(fn: Listener): this {
-    this.#anyIn.add(fn, true);
+    this._anyIn.add(fn, true);
     return this;
   }
 
   offAny(fn?: Listener): this {
-    this.#anyIn.remove(fn);
+    this._anyIn.remove(fn);
     return this;
   }
 
   listenersAny(): Listener[] {
-    return this.#anyIn.all();
+    return this._anyIn.all();
   }
 
   /** Listens to every outgoing event as it is written: `(event, ...args)`. */
   onAnyOutgoing(fn: Listener): this {
-    this.#anyOut.add(fn);
+    this._anyOut.add(fn);
     return this;
   }
 
   prependAnyOutgoing(fn: Listener): this {
-    this.#anyOut.add(fn, true);
+    this._anyOut.add(fn, true);
     return this;
   }
 
   offAnyOutgoing(fn?: Listener): this {
-    this.#anyOut.remove(fn);
+    this._anyOut.remove(fn);
     return this;
   }
 
   listenersAnyOutgoing(): Listener[] {
-    return this.#anyOut.all();
+    return this._anyOut.all();
   }
 
-  #flag(flag: Flags): this {
-    this.#flags = { ...this.#flags, ...flag };
+  private _flag(flag: Flags): this {
+    this._flags = { ...this._flags, ...flag };
     return this;
   }
 
-  #sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
-    this.#flags = { fromQueue: true, compress };
+  private _sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
+    this._flags = { fromQueue: true, compress };
     (this.emit as Listener)(...args, ack);
   }
 
-  #write(packet: Packet, compress: boolean): void {
-    if (packet.type === T.EVENT) this.#anyOut.call(packet.data as unknown[]);
+  private _write(packet: Packet, compress: boolean): void {
+    if (packet.type === T.EVENT) this._anyOut.call(packet.data as unknown[]);
     this.io._packet(packet, compress);
   }
 
   // An emit timed out before it could be sent: it must not go out on reconnect. One function
   // for the socket's lifetime, not a closure per emit.
-  readonly #dropUnsent = (id: number): void => {
+  private readonly _dropUnsent = (id: number): void => {
     this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
   };
 
-  #onopen(): void {
-    if (typeof this.auth === "function") this.auth((data) => this.#sendConnect(data));
-    else this.#sendConnect(this.auth);
+  private _onopen(): void {
+    if (typeof this.auth === "function") this.auth((data) => this._sendConnect(data));
+    else this._sendConnect(this.auth);
   }
 
-  #sendConnect(data: object): void {
-    const recovery = this.#pid ? { pid: this.#pid, offset: this.#lastOffset } : undefined;
-    this.io._packet({ type: T.CONNECT, nsp: this.#nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+  private _sendConnect(data: object): void {
+    const recovery = this._pid ? { pid: this._pid, offset: this._lastOffset } : undefined;
+    this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: recovery ? { ...recovery, ...data } : data }, true);
   }
 
-  #onpacket(packet: Packet): void {
-    if (packet.nsp !== this.#nsp) return;
+  private _onpacket(packet: Packet): void {
+    if (packet.nsp !== this._nsp) return;
     switch (packet.type) {
       case T.CONNECT:
-        if (packet.data?.sid) this.#onconnect(packet.data.sid, packet.data.pid);
+        if (packet.data?.sid) this._onconnect(packet.data.sid, packet.data.pid);
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
       case T.EVENT:
       case T.BINARY_EVENT:
-        this.#onevent(packet);
+        this._onevent(packet);
         break;
       case T.ACK:
       case T.BINARY_ACK:
-        this.#acks.settle(packet.id!, packet.data ?? []);
+        this._acks.settle(packet.id!, packet.data ?? []);
         break;
       case T.DISCONNECT:
-        this.#destroy();
-        this.#onclose("io server disconnect");
+        this._destroy();
+        this._onclose("io server disconnect");
         break;
       case T.CONNECT_ERROR:
-        this.#destroy();
+        this._destroy();
         // The server's middleware error: its message, and its `data` if any.
         this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(packet.data?.message ?? "connection refused"), packet.data?.data));
         break;
     }
   }
 
-  #onevent(packet: Packet): void {
+  private _onevent(packet: Packet): void {
     const args: unknown[] = packet.data ?? [];
-    if (packet.id !== undefined && packet.id !== null) args.push(this.#ackFor(packet.id));
-    if (this.connected) this.#emitEvent(args);
+    if (packet.id !== undefined && packet.id !== null) args.push(this._ackFor(packet.id));
+    if (this.connected) this._emitEvent(args);
     else this.receiveBuffer.push(Object.freeze(args));
   }
 
-  #emitEvent(args: ReadonlyArray<unknown>): void {
-    this.#anyIn.call(args);
+  private _emitEvent(args: ReadonlyArray<unknown>): void {
+    this._anyIn.call(args);
     (Emitter.prototype.emit as Listener).apply(this, args as unknown[]);
     // With recovery on, the server appends the event's offset as its last argument.
     const last = args[args.length - 1];
-    if (this.#pid && typeof last === "string") this.#lastOffset = last;
+    if (this._pid && typeof last === "string") this._lastOffset = last;
   }
 
   /** The callback that answers the server's ack `id`; only its first call is sent. */
-  #ackFor(id: number): Listener {
+  private _ackFor(id: number): Listener {
     let sent = false;
     return (...data: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.io._packet({ type: T.ACK, nsp: this.#nsp, id, data }, true);
+      this.io._packet({ type: T.ACK, nsp: this._nsp, id, data }, true);
     };
   }
 
-  #onconnect(id: string, pid: string | undefined): void {
-    debug("connected to %s as %s", this.#nsp, id);
+  private _onconnect(id: string, pid: string | undefined): void {
+    debug("connected to %s as %s", this._nsp, id);
     this.id = id;
-    this.recovered = !!pid && this.#pid === pid;
-    this.#pid = pid;
+    this.recovered = !!pid && this._pid === pid;
+    this._pid = pid;
     this.connected = true;
-    for (const args of this.receiveBuffer.splice(0)) this.#emitEvent(args);
-    for (const out of this.sendBuffer.splice(0)) this.#write(out.packet, out.compress);
+    for (const args of this.receiveBuffer.splice(0)) this._emitEvent(args);
+    for (const out of this.sendBuffer.splice(0)) this._write(out.packet, out.compress);
     this.emitReserved("connect");
-    this.#queue?.drain();
+    this._queue?.drain();
   }
 
-  #onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
+  private _onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
     const wasConnected = this.connected;
     this.connected = false;
     this.id = undefined;
     if (wasConnected) this.emitReserved("disconnect", reason, description);
-    this.#acks.dropAll((id) => this.sendBuffer.some((o) => o.packet.id === id));
+    this._acks.dropAll((id) => this.sendBuffer.some((o) => o.packet.id === id));
   }
 
   /** Unsubscribes from the Manager, which closes the connection if no namespace is left. */
-  #destroy(): void {
-    if (!this.#subs) return;
-    for (const dispose of this.#subs) dispose();
-    this.#subs = undefined;
-    this.#queue?.clear();
+  private _destroy(): void {
+    if (!this._subs) return;
+    for (const dispose of this._subs) dispose();
+    this._subs = undefined;
+    this._queue?.clear();
     this.io._destroy(this as unknown as Socket);
   }
 }

@@ -1,8 +1,9 @@
 import { Emitter } from "@socket.io/component-emitter";
 import { isBinary, reconstruct } from "./binary.js";
+import { emitDecoded, packetOf } from "./decoded.js";
 import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
-import type { JSONTransform, Packet, PacketType } from "./packet.js";
+import type { JSONTransform, Packet } from "./packet.js";
 import { RULES } from "./rules.js";
 import * as T from "./types.js";
 
@@ -50,27 +51,27 @@ interface PendingBinary {
  * the connection it came from.
  */
 export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
-  readonly #limits: Limits;
-  #pending: PendingBinary | null = null;
+  private readonly _limits: Limits;
+  private _pending: PendingBinary | null = null;
 
   constructor(opts?: DecoderOptions | JSONTransform) {
     super();
     const options = typeof opts === "function" ? { reviver: opts } : (opts ?? {});
-    this.#limits = { reviver: options.reviver, maxAttachments: options.maxAttachments ?? 10, maxDepth: options.maxDepth ?? 1000 };
+    this._limits = { reviver: options.reviver, maxAttachments: options.maxAttachments ?? 10, maxDepth: options.maxDepth ?? 1000 };
   }
 
   /** Feeds one engine.io message: a packet string, or one binary attachment. */
   add(chunk: unknown): void {
     if (typeof chunk === "string") {
-      if (this.#pending) throw parserError("UNEXPECTED_STRING", "attachments due");
-      const packet = decodeString(chunk, this.#limits);
+      if (this._pending) throw parserError("UNEXPECTED_STRING", "attachments due");
+      const packet = decodeString(chunk, this._limits);
       if (packet.attachments === undefined) emitDecoded(this, packet);
-      else this.#pending = { packet, attachments: [] };
+      else this._pending = { packet, attachments: [] };
     } else if (isBinary(chunk)) {
-      const pending = this.#pending;
+      const pending = this._pending;
       if (!pending) throw parserError("UNEXPECTED_BINARY");
       if (pending.attachments.push(chunk) < pending.packet.attachments!) return;
-      this.#pending = null;
+      this._pending = null;
       emitDecoded(this, assemble(pending));
     } else {
       throw parserError("UNKNOWN_INPUT", chunk === null ? "null" : typeof chunk);
@@ -79,22 +80,8 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
 
   /** Drops a half-received binary packet; the decoder can be reused afterwards. */
   destroy(): void {
-    this.#pending = null;
+    this._pending = null;
   }
-}
-
-/**
- * `emitReserved("decoded", p)` builds "$decoded", an arguments array and a copy of the
- * listener list for every packet: on a small ack that is a tenth of the decoder's cost.
- * component-emitter (pinned ~3.1) keeps listeners in `_callbacks["$" + event]`; read that
- * with a constant key and call the listeners directly, in the same order and with the same
- * snapshot semantics.
- */
-function emitDecoded(decoder: Decoder, packet: Packet): void {
-  const listeners = (decoder as unknown as { _callbacks?: Record<string, Array<(p: Packet) => void>> })._callbacks?.$decoded;
-  if (listeners === undefined) return;
-  if (listeners.length === 1) listeners[0]!.call(decoder, packet);
-  else for (const listener of listeners.slice()) listener.call(decoder, packet);
 }
 
 function decodeString(str: string, limits: Limits): Packet {
@@ -123,15 +110,6 @@ function decodeString(str: string, limits: Limits): Packet {
   const packet = packetOf(type, nsp, id, data);
   if (attachments !== undefined) packet.attachments = attachments;
   return packet;
-}
-
-/**
- * The packet in one literal per shape: every field in-object from the start, instead of
- * growing `{type, nsp}` field by field (a map transition and a property store each).
- */
-function packetOf(type: PacketType, nsp: string, id: number | undefined, data: unknown): Packet {
-  if (id === undefined) return data === undefined ? { type, nsp } : { type, nsp, data };
-  return data === undefined ? { type, nsp, id } : { type, nsp, id, data };
 }
 
 /** Reads the `<count>` of `<count>-`, with its dash checked. */

@@ -13,11 +13,11 @@ export type EncodedPacket = Array<string | Attachment>;
  * mutates the packet it is given, so one packet can be encoded for many sockets.
  */
 export class Encoder {
-  readonly #replacer: JSONTransform | undefined;
+  private readonly _replacer: JSONTransform | undefined;
 
   /** @param replacer passed to `JSON.stringify` for every payload */
   constructor(replacer?: JSONTransform) {
-    this.#replacer = replacer;
+    this._replacer = replacer;
   }
 
   encode(packet: Packet): EncodedPacket {
@@ -40,7 +40,7 @@ export class Encoder {
     const nsp = packet.nsp;
     if (nsp && nsp !== "/") head += nsp + ",";
     if (packet.id != null) head += packet.id;
-    out[0] = data === undefined ? head : head + JSON.stringify(data, this.#replacer);
+    out[0] = data === undefined ? head : head + JSON.stringify(data, this._replacer);
     return out;
   }
 }
