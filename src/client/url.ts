@@ -13,8 +13,6 @@ export interface ParsedUrl {
   queryKey: Record<string, string>;
   /** Cache key of the Manager: origin plus engine path. */
   id: string;
-  /** The origin, without the port where the page's own port is meant. */
-  href: string;
 }
 
 interface PageLocation {
@@ -38,9 +36,7 @@ export function url(uri: string | undefined, enginePath = "", loc = (globalThis 
   const parsed = parse(str) as ParsedUrl;
   const port = (parsed.port ||= /^(http|ws)s$/.test(parsed.protocol) ? "443" : "80");
   const host = parsed.host.includes(":") ? "[" + parsed.host + "]" : parsed.host;
-  const origin = parsed.protocol + "://" + host;
   parsed.path ||= "/";
-  parsed.id = origin + ":" + port + enginePath;
-  parsed.href = origin + (loc && loc.port === port ? "" : ":" + port);
+  parsed.id = parsed.protocol + "://" + host + ":" + port + enginePath;
   return parsed;
 }

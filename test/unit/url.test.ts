@@ -29,9 +29,4 @@ describe("url()", () => {
     assert.equal(got.path, "/nsp");
     assert.deepEqual({ ...got.queryKey }, { room: "a", x: "1" });
   });
-
-  it("drops the port from href when it is the page's", () => {
-    assert.equal(url("/a", "", page).href, "https://example.com");
-    assert.equal(url("http://other:81", "", page).href, "http://other:81");
-  });
 });
