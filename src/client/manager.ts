@@ -11,7 +11,7 @@ import { on } from "./on.js";
 import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
 import { Reconnector, type ReconnectEvents } from "./reconnect.js";
 import { Socket } from "./socket.js";
-import { globalTimers, later, type Later } from "./timers.js";
+import { later, type Later } from "./timers.js";
 
 const debug = log("manager");
 
@@ -68,7 +68,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     }
     const o: Partial<ManagerOptions> = (this.opts = { ...opts, path: opts?.path || DEFAULTS.path });
     this._uri = uri;
-    this._later = later(o.timers ?? globalTimers, o.autoUnref);
+    this._later = later(o.timers, o.autoUnref);
     this._reconnector = new Reconnector(
       o,
       (done) => this.open(done),

@@ -14,7 +14,7 @@ interface QueuedEmit {
   tries: number;
   /** Whether the last send may still be answered (its ack record is alive). */
   inFlight: boolean;
-  cancel: (() => void) | undefined;
+  cancel?: (() => void) | undefined;
 }
 
 /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
@@ -47,7 +47,7 @@ export class RetryQueue {
   push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
     const timeout = flags.timeout ?? this._ackTimeout;
-    this._queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false, cancel: undefined });
+    this._queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false });
     this.drain();
   }
 
@@ -58,42 +58,36 @@ export class RetryQueue {
     head.inFlight = true;
     head.tries++;
     if (!head.cancel) this._arm(head);
-    this._send(head.args.slice(), (err, ...res) => this._onAnswer(head, err, res), head.compress);
+    // The send's acks are error-first: `err` is null (answered) or the ack store's ClientError.
+    // An answer to an emit that already ended (it is no longer the head) is ignored, and a lost
+    // connection (ACK_DISCONNECTED) sends the head again on reconnect.
+    this._send(
+      head.args.slice(),
+      (err, ...res) => {
+        head.inFlight = false;
+        if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, res);
+      },
+      head.compress,
+    );
   }
 
-  // `err` is null (answered) or the ack store's ClientError: the send's acks are error-first.
-  private _onAnswer(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
-    entry.inFlight = false;
-    if (entry !== this._queue[0]) return;
-    if ((err as ClientError | null)?.code === "ACK_DISCONNECTED") return; // resent on reconnect
-    this._finish(entry, err, res);
-  }
-
+  // An ack timeout counts as a try; while the last send can still be answered, it is not repeated.
   private _arm(entry: QueuedEmit): void {
     if (entry.timeout === undefined) return;
-    entry.cancel = this._later(() => this._onTimeout(entry), entry.timeout);
-  }
-
-  private _onTimeout(entry: QueuedEmit): void {
-    entry.cancel = undefined;
-    if (entry !== this._queue[0]) return;
-    if (entry.tries > this._retries) {
-      this._finish(entry, clientError("ACK_TIMEOUT"), []);
-      return;
-    }
-    if (entry.inFlight) {
-      entry.tries++;
-      this._arm(entry);
-    } else {
-      this.drain(); // its connection went away: send again now, or on reconnect
-    }
+    entry.cancel = this._later(() => {
+      entry.cancel = undefined;
+      if (entry !== this._queue[0]) return;
+      if (entry.tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"), []);
+      else if (entry.inFlight) {
+        entry.tries++;
+        this._arm(entry);
+      } else this.drain(); // its connection went away: send again now, or on reconnect
+    }, entry.timeout);
   }
 
   private _finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
     entry.cancel?.();
     this._queue.shift();
-    // An answer that comes after the emit gave up is ignored: `inFlight` stays but the entry is gone.
-    entry.inFlight = true;
     entry.ack?.(err, ...res); // an error comes alone: `res` is then empty
     this.drain();
   }

@@ -7,19 +7,18 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-export const globalTimers: Timers = {
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 /** Runs `fn` once after `ms`, and returns the function that cancels it. */
 export type Later = (fn: () => void, ms: number) => () => void;
 
-/** A Manager's one way to start timers: on its `timers`, unref'd with `autoUnref`. */
-export function later(timers: Timers, unref = false): Later {
+/**
+ * A Manager's one way to start timers: on its `timers` (the global ones, as they are at each
+ * call, by default), unref'd with `autoUnref`.
+ */
+export function later(timers?: Timers, unref = false): Later {
   return (fn, ms) => {
-    const handle = timers.setTimeout(fn, ms);
+    const t = timers ?? (globalThis as unknown as Timers);
+    const handle = t.setTimeout(fn, ms);
     if (unref) (handle as { unref?: () => void } | null)?.unref?.();
-    return () => timers.clearTimeout(handle);
+    return () => t.clearTimeout(handle);
   };
 }

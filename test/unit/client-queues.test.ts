@@ -4,14 +4,14 @@ import { beforeEach, afterEach, describe, it, mock } from "node:test";
 import { AckStore } from "../../src/client/acks.js";
 import { clientError } from "../../src/client/errors.js";
 import { RetryQueue } from "../../src/client/retry-queue.js";
-import { globalTimers, later } from "../../src/client/timers.js";
+import { later } from "../../src/client/timers.js";
 
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
 afterEach(() => mock.timers.reset());
 
 describe("AckStore", () => {
   it("gives fresh ids and settles each ack once", () => {
-    const store = new AckStore(later(globalTimers));
+    const store = new AckStore(later());
     const got: unknown[][] = [];
     const a = store.add((...args) => got.push(args), false);
     const b = store.add((...args) => got.push(args), false);
@@ -24,7 +24,7 @@ describe("AckStore", () => {
   });
 
   it("times out an ack: error first, onTimeout first, and a late answer is ignored", () => {
-    const store = new AckStore(later(globalTimers));
+    const store = new AckStore(later());
     const order: string[] = [];
     const got: unknown[][] = [];
     const id = store.add((...args) => (order.push("ack"), got.push(args)), false, 100, () => order.push("onTimeout"));
@@ -38,7 +38,7 @@ describe("AckStore", () => {
   });
 
   it("with a timeout, an answer in time comes error-first with null and cancels the timer", () => {
-    const store = new AckStore(later(globalTimers));
+    const store = new AckStore(later());
     const got: unknown[][] = [];
     const id = store.add((...args) => got.push(args), false, 100);
     store.settle(id, ["ok"]);
@@ -47,7 +47,7 @@ describe("AckStore", () => {
   });
 
   it("dropAll: error-first acks learn of the disconnect, plain ones are dropped, kept ones stay", () => {
-    const store = new AckStore(later(globalTimers));
+    const store = new AckStore(later());
     const got: string[] = [];
     store.add(() => got.push("plain"), false);
     store.add((err: Error) => got.push(err.message), true);
@@ -68,7 +68,7 @@ function host() {
 describe("RetryQueue", () => {
   it("sends one emit at a time, in order, each after the previous is acked", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 3, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 3, 100, later());
     const acks: unknown[][] = [];
     q.push(["a", 1, (...r: unknown[]) => acks.push(r)]);
     q.push(["b", 2, (...r: unknown[]) => acks.push(r)]);
@@ -81,7 +81,7 @@ describe("RetryQueue", () => {
 
   it("does not resend while the try can still be answered, and fails after retries + 1 tries", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 2, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 2, 100, later());
     const acks: unknown[][] = [];
     q.push(["slow", (...r: unknown[]) => acks.push(r)]);
     mock.timers.tick(100);
@@ -97,7 +97,7 @@ describe("RetryQueue", () => {
 
   it("accepts a late answer to the first try before the tries are spent", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 2, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 2, 100, later());
     const acks: unknown[][] = [];
     q.push(["slow", (...r: unknown[]) => acks.push(r)]);
     mock.timers.tick(150);
@@ -108,7 +108,7 @@ describe("RetryQueue", () => {
 
   it("resends on reconnect when the connection that carried the try is gone", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 5, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 5, 100, later());
     const acks: unknown[][] = [];
     q.push(["job", (...r: unknown[]) => acks.push(r)]);
     h.connected = false;
@@ -124,7 +124,7 @@ describe("RetryQueue", () => {
 
   it("an emit's own timeout() replaces ackTimeout for its tries", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 0, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 0, 100, later());
     const acks: unknown[][] = [];
     q.push(["quick", (...r: unknown[]) => acks.push(r)], { timeout: 10 });
     q.push(["default", (...r: unknown[]) => acks.push(r)]);
@@ -138,7 +138,7 @@ describe("RetryQueue", () => {
 
   it("clear() drops every emit and its timer", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 1, 100, later(globalTimers));
+    const q = new RetryQueue(h, h.send, 1, 100, later());
     const acks: unknown[] = [];
     q.push(["x", () => acks.push(1)]);
     q.clear();
