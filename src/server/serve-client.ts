@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import createDebug from "debug";
+import { bundleBody, bundleEncoding } from "./bundle-body.js";
 
 const debug = createDebug("rtio:server:serve-client");
 
@@ -56,32 +57,54 @@ export function bundleFor(path: string, url: string | undefined): string | undef
 export interface BundleAnswer {
   status: 200 | 304 | 404;
   headers: Record<string, string>;
-  /** The file to send, for a 200. */
-  file?: string;
+  /** The body of a 200, in the encoding its headers name. */
+  body?: Buffer;
 }
 
-/** The answer to a request for `bundle`, with the package version as ETag. */
-export function bundleAnswer(bundle: string, ifNoneMatch: string | undefined): BundleAnswer {
+/**
+ * The answer to a request for `bundle`, with the package version as ETag (a weak one matches
+ * too, as proxies that compress make them) and the body compressed as the client accepts.
+ */
+export async function bundleAnswer(bundle: string, ifNoneMatch: string | undefined, acceptEncoding: string | undefined): Promise<BundleAnswer> {
   const { root, version } = findPackage();
   const etag = `"${version}"`;
   const headers: Record<string, string> = { "Cache-Control": "public, max-age=0", ETag: etag };
-  if (ifNoneMatch === etag) return { status: 304, headers };
+  if (ifNoneMatch === etag || ifNoneMatch === "W/" + etag) return { status: 304, headers };
+  const encoding = bundleEncoding(acceptEncoding);
   const file = join(root, "dist", bundle);
-  if (!existsSync(file)) {
+  const body = await bundleBody(file, encoding);
+  if (body === undefined) {
     debug("bundle %s not built", file);
-    return { status: 404, headers };
+    return { status: 404, headers: {} };
   }
   headers["Content-Type"] = bundle.endsWith(".map") ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8";
-  return { status: 200, headers, file };
+  // The body depends on Accept-Encoding: a shared cache must not give one client's to another.
+  headers["Vary"] = "Accept-Encoding";
+  if (encoding !== "identity") headers["Content-Encoding"] = encoding;
+  headers["Content-Length"] = String(body.length);
+  return { status: 200, headers, body };
 }
 
 /** Serves one bundle with the package version as ETag; a matching If-None-Match gets a 304. */
 export function serveBundle(req: IncomingMessage, res: ServerResponse, bundle: string): void {
-  const answer = bundleAnswer(bundle, req.headers["if-none-match"]);
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  res.writeHead(answer.status);
-  if (answer.file === undefined) res.end();
-  else createReadStream(answer.file).pipe(res);
+  const header = (name: string): string | undefined => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  bundleAnswer(bundle, header("if-none-match"), header("accept-encoding")).then(
+    (answer) => {
+      if (res.destroyed) return;
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      res.writeHead(answer.status);
+      res.end(answer.body);
+    },
+    // bundleAnswer settles every failure as a 404; this is for what cannot happen.
+    (err: Error) => {
+      debug("bundle %s: %s", bundle, err.message);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    },
+  );
 }
 
 /** A connect-style middleware, as the `cors` package makes them. */

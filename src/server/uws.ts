@@ -1,9 +1,5 @@
-import { readFile } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import createDebug from "debug";
 import { bundleAnswer, bundleFor, type Middleware } from "./serve-client.js";
-
-const debug = createDebug("rtio:server:uws");
 
 /* The parts of uWebSockets.js's API that rtio uses, typed structurally: uWebSockets.js is the
  * app's dependency, never rtio's, and its own types accept these. */
@@ -58,31 +54,23 @@ export function serveBundlesOnApp(app: UwsApp, path: () => string | undefined, c
     }
     // The request dies when this handler returns: read what is needed now.
     const ifNoneMatch = req.getHeader("if-none-match") || undefined;
+    const acceptEncoding = req.getHeader("accept-encoding") || undefined;
     const origin = req.getHeader("origin") || undefined;
     let aborted = false;
     res.onAborted(() => (aborted = true));
-    const answer = bundleAnswer(bundle, ifNoneMatch);
-    const send = (status: keyof typeof STATUS_LINES, headers: Record<string, string>, body?: Buffer) => {
-      if (aborted) return;
-      res.cork(() => {
-        res.writeStatus(STATUS_LINES[status]);
-        for (const [name, value] of Object.entries(headers)) res.writeHeader(name, value);
-        // uWebSockets.js takes no `undefined` body.
-        if (body === undefined) res.end();
-        else res.end(body);
-      });
-    };
-    withCors(cors, origin, answer.headers, (headers) => {
-      const file = answer.file;
-      if (file === undefined) return send(answer.status, headers);
-      readFile(file, (err, body) => {
-        if (err) {
-          debug("cannot read %s: %s", file, err.message);
-          return send(404, {});
-        }
-        send(answer.status, headers, body);
-      });
-    });
+    void bundleAnswer(bundle, ifNoneMatch, acceptEncoding).then((answer) =>
+      withCors(cors, origin, answer.headers, (headers) => {
+        if (aborted) return;
+        res.cork(() => {
+          res.writeStatus(STATUS_LINES[answer.status]);
+          // uWebSockets.js writes the length of the body it ends with itself.
+          for (const [name, value] of Object.entries(headers)) if (name !== "Content-Length") res.writeHeader(name, value);
+          // uWebSockets.js takes no `undefined` body.
+          if (answer.body === undefined) res.end();
+          else res.end(answer.body);
+        });
+      }),
+    );
   });
 }
 

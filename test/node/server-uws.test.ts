@@ -223,6 +223,9 @@ describe("attachApp: rtio's client bundles on the app", { timeout: 30_000 }, () 
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("content-type"), "application/javascript; charset=utf-8");
       assert.equal(res.headers.get("etag"), `"${version}"`);
+      // Compressed as fetch accepts (it decompresses the text below), as on Node's http.
+      assert.match(res.headers.get("content-encoding") ?? "", /^(br|gzip|deflate)$/);
+      assert.equal(res.headers.get("vary"), "Accept-Encoding");
       assert.equal(await res.text(), readFileSync(new URL("../../dist/rtio.min.js", import.meta.url), "utf8"));
 
       const map = await fetch(`${running.url}/socket.io/socket.io.esm.min.js.map`);
