@@ -4,7 +4,7 @@ import { emitDecoded, packetOf } from "./decoded.js";
 import { isDeeperThan } from "./depth.js";
 import { ParserError, parserError } from "./errors.js";
 import type { JSONTransform, Packet } from "./packet.js";
-import { RULES } from "./rules.js";
+import { NEVER, REQUIRED, RULES } from "./rules.js";
 import * as T from "./types.js";
 
 export interface DecoderOptions {
@@ -87,7 +87,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
 function decodeString(str: string, limits: Limits): Packet {
   const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
   const rule = RULES[type];
-  if (rule === undefined) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
+  if (!rule) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
   const attachments = type >= T.BINARY_EVENT ? readAttachmentCount(str, limits.maxAttachments) : undefined;
   // The count was checked to be digits then '-': the first dash ends it.
   let i = attachments === undefined ? 1 : str.indexOf("-") + 1;
@@ -102,11 +102,11 @@ function decodeString(str: string, limits: Limits): Packet {
   if (idEnd - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
   const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
   // A decoded id is digits, at most 15 of them: whether it may be there is all that is left.
-  if (id === undefined ? rule.ackId === "required" : rule.ackId === "never") {
+  if (id === undefined ? rule._ackId === REQUIRED : rule._ackId === NEVER) {
     throw parserError("INVALID_ACK_ID", "type " + type + (id === undefined ? " needs one" : " cannot carry one"));
   }
   const data = idEnd < str.length ? parseJSON(str.slice(idEnd), limits) : undefined;
-  if (!rule.payload(data)) throw parserError("INVALID_PAYLOAD", "type " + type);
+  if (!rule._payload(data)) throw parserError("INVALID_PAYLOAD", "type " + type);
   const packet = packetOf(type, nsp, id, data);
   if (attachments !== undefined) packet.attachments = attachments;
   return packet;

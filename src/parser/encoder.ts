@@ -22,7 +22,7 @@ export class Encoder {
 
   encode(packet: Packet): EncodedPacket {
     let type = packet.type;
-    if (RULES[type] === undefined) {
+    if (!RULES[type]) {
       throw parserError("UNKNOWN_PACKET_TYPE", String(type));
     }
     let data: unknown = packet.data;

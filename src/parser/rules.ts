@@ -2,10 +2,17 @@
 // isPacketValid both read it, so the two can never disagree.
 import { RESERVED_EVENTS, type Packet } from "./packet.js";
 
+// Whether a packet of a type may carry an ack id: numbers, where names would be repeated strings.
+export const NEVER = 0;
+export const OPTIONAL = 1;
+export const REQUIRED = 2;
+
+// The fields are underscored like private members, so the browser bundles' minifier shortens
+// them: the table never leaves the codec.
 export interface TypeRule {
-  readonly ackId: "never" | "optional" | "required";
+  readonly _ackId: typeof NEVER | typeof OPTIONAL | typeof REQUIRED;
   /** Checks the decoded JSON payload; `undefined` stands for no payload at all. */
-  readonly payload: (data: unknown) => boolean;
+  readonly _payload: (data: unknown) => boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -18,28 +25,28 @@ export function isEventName(name: unknown): boolean {
 }
 
 // EVENT: a non-empty array that starts with an event name that is not reserved.
-const EVENT_RULE: TypeRule = { ackId: "optional", payload: (d) => Array.isArray(d) && d.length > 0 && isEventName(d[0]) };
+const EVENT_RULE: TypeRule = { _ackId: OPTIONAL, _payload: (d) => Array.isArray(d) && d.length > 0 && isEventName(d[0]) };
 // ACK: an array of arguments.
-const ACK_RULE: TypeRule = { ackId: "required", payload: Array.isArray };
+const ACK_RULE: TypeRule = { _ackId: REQUIRED, _payload: Array.isArray };
 
 /**
  * The rule of each PacketType, at its index. BINARY_EVENT and BINARY_ACK follow the rules of
  * EVENT and ACK; their header also carries an attachment count (`51-`).
  */
 export const RULES: ReadonlyArray<TypeRule | undefined> = [
-  /* CONNECT */ { ackId: "never", payload: (d) => d === undefined || isPlainObject(d) },
-  /* DISCONNECT */ { ackId: "never", payload: (d) => d === undefined },
+  /* CONNECT */ { _ackId: NEVER, _payload: (d) => d === undefined || isPlainObject(d) },
+  /* DISCONNECT */ { _ackId: NEVER, _payload: (d) => d === undefined },
   /* EVENT */ EVENT_RULE,
   /* ACK */ ACK_RULE,
-  /* CONNECT_ERROR */ { ackId: "never", payload: (d) => typeof d === "string" || isPlainObject(d) },
+  /* CONNECT_ERROR */ { _ackId: NEVER, _payload: (d) => typeof d === "string" || isPlainObject(d) },
   /* BINARY_EVENT */ EVENT_RULE,
   /* BINARY_ACK */ ACK_RULE,
 ];
 
 /** Whether `id` is allowed for this rule; ack ids are non-negative safe integers. */
 export function isAckIdAllowed(rule: TypeRule, id: unknown): boolean {
-  if (id === undefined) return rule.ackId !== "required";
-  return rule.ackId !== "never" && typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
+  if (id === undefined) return rule._ackId !== REQUIRED;
+  return rule._ackId !== NEVER && typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
 }
 
 /** Whether a packet, decoded here or built by hand, is one the protocol allows. */
@@ -50,6 +57,6 @@ export function isPacketValid(packet: Packet): boolean {
     typeof packet.nsp === "string" &&
     packet.nsp.startsWith("/") &&
     isAckIdAllowed(rule, packet.id) &&
-    rule.payload(packet.data)
+    rule._payload(packet.data)
   );
 }
