@@ -25,12 +25,6 @@ export interface DecoderOptions {
   maxDepth?: number;
 }
 
-interface Limits {
-  readonly reviver: JSONTransform | undefined;
-  readonly maxAttachments: number;
-  readonly maxDepth: number;
-}
-
 interface DecoderReservedEvents {
   decoded: (packet: Packet) => void;
 }
@@ -51,22 +45,26 @@ interface PendingBinary {
  * the connection it came from.
  */
 export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
-  private readonly _limits: Limits;
+  private readonly _reviver: JSONTransform | undefined;
+  private readonly _maxAttachments: number;
+  private readonly _maxDepth: number;
   private _pending: PendingBinary | null = null;
 
   constructor(opts?: DecoderOptions | JSONTransform) {
     super();
     const options = typeof opts === "function" ? { reviver: opts } : (opts ?? {});
-    this._limits = { reviver: options.reviver, maxAttachments: options.maxAttachments ?? 10, maxDepth: options.maxDepth ?? 1000 };
+    this._reviver = options.reviver;
+    this._maxAttachments = options.maxAttachments ?? 10;
+    this._maxDepth = options.maxDepth ?? 1000;
   }
 
   /** Feeds one engine.io message: a packet string, or one binary attachment. */
   add(chunk: unknown): void {
     if (typeof chunk === "string") {
       if (this._pending) throw parserError("UNEXPECTED_STRING", "attachments due");
-      const packet = decodeString(chunk, this._limits);
-      if (packet.attachments === undefined) emitDecoded(this, packet);
-      else this._pending = { packet, attachments: [] };
+      const packet = this._decodeString(chunk);
+      if (packet.attachments) this._pending = { packet, attachments: [] };
+      else emitDecoded(this, packet);
     } else if (isBinary(chunk)) {
       const pending = this._pending;
       if (!pending) throw parserError("UNEXPECTED_BINARY");
@@ -82,44 +80,57 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
   destroy(): void {
     this._pending = null;
   }
-}
 
-function decodeString(str: string, limits: Limits): Packet {
-  const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
-  const rule = RULES[type];
-  if (!rule) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
-  const attachments = type >= T.BINARY_EVENT ? readAttachmentCount(str, limits.maxAttachments) : undefined;
-  // The count was checked to be digits then '-': the first dash ends it.
-  let i = attachments === undefined ? 1 : str.indexOf("-") + 1;
-  let nsp = "/";
-  if (str.charCodeAt(i) === 47 /* / */) {
-    // A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
-    const comma = str.indexOf(",", i);
-    nsp = str.slice(i, comma === -1 ? str.length : comma);
-    i = comma === -1 ? str.length : comma + 1;
+  private _decodeString(str: string): Packet {
+    const type = str.charCodeAt(0) - 48; // NaN for "", so no rule
+    const rule = RULES[type];
+    if (!rule) throw parserError("UNKNOWN_PACKET_TYPE", JSON.stringify(str.charAt(0)));
+    let i = 1;
+    let attachments = 0;
+    if (type >= T.BINARY_EVENT) {
+      // `<count>-`: digits, then the dash that ends them.
+      i = digitsEnd(str, 1);
+      attachments = readDigits(str, 1, i);
+      // No digits read as 0, which is no count either.
+      if (i - 1 > MAX_COUNT_DIGITS || str.charCodeAt(i++) !== 45 /* - */ || attachments < 1) throw parserError("ILLEGAL_ATTACHMENTS");
+      const max = this._maxAttachments;
+      if (attachments > max) throw parserError("TOO_MANY_ATTACHMENTS", attachments + " > " + max);
+    }
+    let nsp = "/";
+    if (str.charCodeAt(i) === 47 /* / */) {
+      // A namespace runs from '/' to the first ',' (or to the end of a packet without payload).
+      // Without a comma, i goes past the end: no id and no payload are read there.
+      let comma = str.indexOf(",", i);
+      if (comma < 0) comma = str.length;
+      nsp = str.slice(i, comma);
+      i = comma + 1;
+    }
+    const idEnd = digitsEnd(str, i);
+    if (idEnd - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
+    const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
+    // A decoded id is digits, at most 15 of them: whether it may be there is all that is left.
+    if (id === undefined ? rule._ackId === REQUIRED : rule._ackId === NEVER) {
+      throw parserError("INVALID_ACK_ID", "type " + type + (id === undefined ? " needs one" : " cannot carry one"));
+    }
+    let data: unknown;
+    if (idEnd < str.length) {
+      const json = str.slice(idEnd);
+      try {
+        data = JSON.parse(json, this._reviver);
+      } catch (cause) {
+        throw parserError("INVALID_JSON", undefined, cause);
+      }
+      // Each level takes at least two characters, so short payloads (nearly all) skip the walk.
+      const maxDepth = this._maxDepth;
+      if (json.length > 2 * maxDepth && isDeeperThan(data, maxDepth)) {
+        throw parserError("INVALID_PAYLOAD", "nested over " + maxDepth + " levels");
+      }
+    }
+    if (!rule._payload(data)) throw parserError("INVALID_PAYLOAD", "type " + type);
+    const packet = packetOf(type, nsp, id, data);
+    if (attachments) packet.attachments = attachments;
+    return packet;
   }
-  const idEnd = digitsEnd(str, i);
-  if (idEnd - i > MAX_ACK_ID_DIGITS) throw parserError("INVALID_ACK_ID", "over " + MAX_ACK_ID_DIGITS + " digits");
-  const id = idEnd === i ? undefined : readDigits(str, i, idEnd);
-  // A decoded id is digits, at most 15 of them: whether it may be there is all that is left.
-  if (id === undefined ? rule._ackId === REQUIRED : rule._ackId === NEVER) {
-    throw parserError("INVALID_ACK_ID", "type " + type + (id === undefined ? " needs one" : " cannot carry one"));
-  }
-  const data = idEnd < str.length ? parseJSON(str.slice(idEnd), limits) : undefined;
-  if (!rule._payload(data)) throw parserError("INVALID_PAYLOAD", "type " + type);
-  const packet = packetOf(type, nsp, id, data);
-  if (attachments !== undefined) packet.attachments = attachments;
-  return packet;
-}
-
-/** Reads the `<count>` of `<count>-`, with its dash checked. */
-function readAttachmentCount(str: string, max: number): number {
-  const end = digitsEnd(str, 1);
-  const count = readDigits(str, 1, end);
-  // No digits read as 0, which is no count either.
-  if (end - 1 > MAX_COUNT_DIGITS || str.charCodeAt(end) !== 45 /* - */ || count < 1) throw parserError("ILLEGAL_ATTACHMENTS");
-  if (count > max) throw parserError("TOO_MANY_ATTACHMENTS", count + " > " + max);
-  return count;
 }
 
 function digitsEnd(str: string, i: number): number {
@@ -134,20 +145,6 @@ function readDigits(str: string, i: number, end: number): number {
   return n;
 }
 
-function parseJSON(json: string, { reviver, maxDepth }: Limits): unknown {
-  let data: unknown;
-  try {
-    data = JSON.parse(json, reviver);
-  } catch (cause) {
-    throw parserError("INVALID_JSON", undefined, cause);
-  }
-  // Each level takes at least two characters, so short payloads (nearly all) skip the walk.
-  if (json.length > 2 * maxDepth && isDeeperThan(data, maxDepth)) {
-    throw parserError("INVALID_PAYLOAD", "nested over " + maxDepth + " levels");
-  }
-  return data;
-}
-
 function assemble({ packet, attachments }: PendingBinary): Packet {
   let data: unknown;
   try {
@@ -160,8 +157,5 @@ function assemble({ packet, attachments }: PendingBinary): Packet {
   // A new object rather than `delete packet.attachments`, which would leave the packet in
   // V8's slow dictionary mode for everything downstream.
   // BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3.
-  const whole: Packet = { type: packet.type - 3, nsp: packet.nsp };
-  if (packet.id !== undefined) whole.id = packet.id;
-  whole.data = data;
-  return whole;
+  return packetOf(packet.type - 3, packet.nsp, packet.id, data);
 }
