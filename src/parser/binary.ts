@@ -14,17 +14,6 @@ export function isBinary(value: unknown): value is Attachment {
   return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (hasBlob && value instanceof Blob);
 }
 
-// A plain object is never binary itself: the prototype check skips the class checks for it.
-function isBinaryObject(value: object): value is Attachment {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto !== Object.prototype && proto !== null && isBinary(value);
-}
-
-export function toJSONOf(value: object): ((key: string) => unknown) | undefined {
-  const fn = (value as { toJSON?: unknown }).toJSON;
-  return typeof fn === "function" ? (fn as (key: string) => unknown) : undefined;
-}
-
 /** Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? */
 export function hasBinary(value: unknown): boolean {
   const found: unknown[] = [];
@@ -60,13 +49,15 @@ export function deconstruct(value: unknown, out: unknown[], first: number, key: 
     }
     return copy ?? value;
   }
-  if (isBinaryObject(value)) {
+  // A plain object is never binary itself: the prototype check skips the class checks for it.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && isBinary(value)) {
     const placeholder: Placeholder = { _placeholder: true, num: out.length - first };
     out.push(value);
     return placeholder;
   }
-  const toJSON = toJSONOf(value);
-  if (toJSON) {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
     const json = toJSON.call(value, String(key));
     const next = deconstruct(json, out, first, key);
     // Without binary, JSON.stringify calls toJSON again itself: keep the original.
@@ -96,7 +87,12 @@ export function reconstruct(value: unknown, attachments: readonly unknown[]): un
     }
     return value;
   }
-  if ((value as { _placeholder?: unknown })._placeholder === true) return attachmentAt((value as { num?: unknown }).num, attachments);
+  if ((value as { _placeholder?: unknown })._placeholder === true) {
+    // `num` may be anything: Number.isInteger, false for every non-number, checks it first.
+    const num = (value as { num?: unknown }).num as number;
+    if (!Number.isInteger(num) || num < 0 || num >= attachments.length) throw parserError("INVALID_PLACEHOLDER", JSON.stringify(num));
+    return attachments[num];
+  }
   // JSON.parse output: every key is own, so for-in needs no hasOwnProperty (and, unlike
   // Object.keys, allocates no array).
   const record = value as Record<string, unknown>;
@@ -108,13 +104,6 @@ export function reconstruct(value: unknown, attachments: readonly unknown[]): un
     }
   }
   return value;
-}
-
-function attachmentAt(num: unknown, attachments: readonly unknown[]): unknown {
-  if (typeof num !== "number" || !Number.isInteger(num) || num < 0 || num >= attachments.length) {
-    throw parserError("INVALID_PLACEHOLDER", JSON.stringify(num));
-  }
-  return attachments[num];
 }
 
 // `record.__proto__ = x` would replace the prototype instead of setting a key: define it.

@@ -1,5 +1,3 @@
-import { toJSONOf } from "./binary.js";
-
 /**
  * Whether `value` certainly holds no binary: only primitives, arrays and plain objects without
  * `toJSON`. When it is true the encoder skips `deconstruct`, whose walk costs more. The
@@ -15,7 +13,7 @@ export function isPlainData(value: unknown): boolean {
     return true;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || toJSONOf(value) !== undefined) return false;
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
   for (const k in value) {
     const child: unknown = (value as Record<string, unknown>)[k];
     if (typeof child === "object" && child !== null && !isPlainData(child)) return false;
