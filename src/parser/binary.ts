@@ -16,9 +16,7 @@ export function isBinary(value: unknown): value is Attachment {
 
 /** Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? */
 export function hasBinary(value: unknown): boolean {
-  const found: unknown[] = [];
-  deconstruct(value, found, 0, "");
-  return found.length > 0;
+  return deconstruct(value, [], 0, "") !== undefined;
 }
 
 export interface Placeholder {
@@ -27,51 +25,48 @@ export interface Placeholder {
 }
 
 /**
- * `value` with every binary replaced by `{_placeholder: true, num}`, the binaries pushed to
- * `out` in placeholder order; `num` counts from index `first` of `out`. One walk both finds
- * and replaces: a subtree without binary comes back as the very same reference (nothing is
- * copied, so a plain event allocates nothing here), and only the path to a binary is copied.
+ * A copy of `value` with every binary replaced by `{_placeholder: true, num}`, the binaries
+ * pushed to `out` in placeholder order; `num` counts from index `first` of `out`. One walk
+ * both finds and replaces, and only the path to a binary is copied. Returns undefined when
+ * `value` holds no binary: nothing was copied (a plain event allocates nothing here), and the
+ * caller keeps `value` itself. A copy always holds a placeholder, so it is never undefined.
  * The input is never mutated: the same data may be broadcast or retried.
  * @param key what `toJSON` receives, as JSON.stringify would pass it; a number is turned
  *   into a string only if some `toJSON` asks
  */
-export function deconstruct(value: unknown, out: unknown[], first: number, key: string | number): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  // Children that are primitives hold no binary and are skipped in place; a copy (made by
-  // slice or spread) already holds them, so only a changed child is written into it.
+export function deconstruct(value: unknown, out: unknown[], first: number, key: string | number): object | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  // A copy (made by slice or spread) already holds every unchanged child, so only a changed
+  // child is written into it.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const child: unknown = value[i];
+      // A primitive holds no binary: skipped without a call.
       if (typeof child !== "object" || child === null) continue;
       const next = deconstruct(child, out, first, i);
-      if (next !== child) (copy ??= value.slice())[i] = next;
+      if (next) (copy ??= value.slice())[i] = next;
     }
-    return copy ?? value;
+    return copy;
   }
   // A plain object is never binary itself: the prototype check skips the class checks for it.
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null && isBinary(value)) {
-    const placeholder: Placeholder = { _placeholder: true, num: out.length - first };
-    out.push(value);
+    const placeholder: Placeholder = { _placeholder: true, num: out.push(value) - 1 - first };
     return placeholder;
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    const json = toJSON.call(value, String(key));
-    const next = deconstruct(json, out, first, key);
-    // Without binary, JSON.stringify calls toJSON again itself: keep the original.
-    return next === json ? value : next;
-  }
+  // Without binary, JSON.stringify calls toJSON again itself: the original is kept.
+  if (typeof toJSON === "function") return deconstruct(toJSON.call(value, String(key)), out, first, key);
   let copy: Record<string, unknown> | undefined;
   for (const k in value) {
     const child = (value as Record<string, unknown>)[k];
     if (typeof child !== "object" || child === null || !hasOwn.call(value, k)) continue;
     const next = deconstruct(child, out, first, k);
     // A spread copies `__proto__` as an own key too, where `copy.__proto__ = x` would not.
-    if (next !== child) defineValue((copy ??= { ...value }), k, next);
+    if (next) defineValue((copy ??= { ...value }), k, next);
   }
-  return copy ?? value;
+  return copy;
 }
 
 /**

@@ -31,7 +31,7 @@ export class Encoder {
     if (type === T.EVENT || type === T.ACK || type >= T.BINARY_EVENT) {
       // One walk finds the binaries (BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3) and swaps them for placeholders. "50-" is not a packet a
       // decoder accepts: without binary, BINARY_EVENT and BINARY_ACK go out as EVENT and ACK.
-      if (!isPlainData(data)) data = deconstruct(data, out, 1, "");
+      if (!isPlainData(data)) data = deconstruct(data, out, 1, "") ?? data;
       const binary = type >= T.BINARY_EVENT ? type : type + 3;
       type = out.length > 1 ? binary : binary - 3;
     }
