@@ -21,7 +21,7 @@ export class Encoder {
   }
 
   encode(packet: Packet): EncodedPacket {
-    let type = packet.type;
+    let type: number = packet.type;
     if (!RULES[type]) {
       throw parserError("UNKNOWN_PACKET_TYPE", String(type));
     }
@@ -29,11 +29,12 @@ export class Encoder {
     // The attachments go straight into the output, after a slot for the header.
     const out: EncodedPacket = [""];
     if (type === T.EVENT || type === T.ACK || type >= T.BINARY_EVENT) {
-      // One walk finds the binaries (BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3) and swaps them for placeholders. "50-" is not a packet a
-      // decoder accepts: without binary, BINARY_EVENT and BINARY_ACK go out as EVENT and ACK.
+      // One walk finds the binaries and swaps them for placeholders.
       if (!isPlainData(data)) data = deconstruct(data, out, 1, "") ?? data;
-      const binary = type >= T.BINARY_EVENT ? type : type + 3;
-      type = out.length > 1 ? binary : binary - 3;
+      // BINARY_EVENT and BINARY_ACK are EVENT and ACK plus 3, and go out as EVENT and ACK
+      // without binary: "50-" is not a packet a decoder accepts.
+      if (type >= T.BINARY_EVENT) type -= 3;
+      if (out.length > 1) type += 3;
     }
     let head = "" + type;
     if (out.length > 1) head += out.length - 1 + "-";
