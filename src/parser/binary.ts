@@ -90,12 +90,11 @@ export function reconstruct(value: unknown, attachments: readonly unknown[]): un
   }
   // JSON.parse output: every key is own, so for-in needs no hasOwnProperty (and, unlike
   // Object.keys, allocates no array).
-  const record = value as Record<string, unknown>;
-  for (const k in record) {
-    const child = record[k];
+  for (const k in value) {
+    const child = (value as Record<string, unknown>)[k];
     if (typeof child === "object" && child !== null) {
       const next = reconstruct(child, attachments);
-      if (next !== child) defineValue(record, k, next);
+      if (next !== child) defineValue(value as Record<string, unknown>, k, next);
     }
   }
   return value;
