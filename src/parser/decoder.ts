@@ -52,10 +52,10 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
 
   constructor(opts?: DecoderOptions | JSONTransform) {
     super();
-    const options = typeof opts === "function" ? { reviver: opts } : (opts ?? {});
-    this._reviver = options.reviver;
-    this._maxAttachments = options.maxAttachments ?? 10;
-    this._maxDepth = options.maxDepth ?? 1000;
+    if (typeof opts === "function") opts = { reviver: opts };
+    this._reviver = opts?.reviver;
+    this._maxAttachments = opts?.maxAttachments ?? 10;
+    this._maxDepth = opts?.maxDepth ?? 1000;
   }
 
   /** Feeds one engine.io message: a packet string, or one binary attachment. */
