@@ -2,6 +2,7 @@ import { Emitter } from "@socket.io/component-emitter";
 import { isBinary, reconstruct } from "./binary.js";
 import { emitDecoded, packetOf } from "./decoded.js";
 import { isDeeperThan } from "./depth.js";
+import { readDigits } from "./digits.js";
 import { ParserError, parserError } from "./errors.js";
 import type { JSONTransform, Packet } from "./packet.js";
 import { NEVER, REQUIRED, RULES } from "./rules.js";
@@ -136,13 +137,6 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
 function digitsEnd(str: string, i: number): number {
   for (let c = str.charCodeAt(i); c >= 48 && c <= 57; c = str.charCodeAt(++i));
   return i;
-}
-
-// Digits read arithmetically: no substring, no Number() for the id of every ack.
-function readDigits(str: string, i: number, end: number): number {
-  let n = 0;
-  for (; i < end; i++) n = n * 10 + (str.charCodeAt(i) - 48);
-  return n;
 }
 
 function assemble({ packet, attachments }: PendingBinary): Packet {
