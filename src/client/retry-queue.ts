@@ -17,8 +17,15 @@ interface QueuedEmit {
   cancel?: (() => void) | undefined;
 }
 
-/** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
-export type RetrySend = (args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void, compress: boolean) => void;
+/** What the queue needs of its socket. */
+export interface RetryHost {
+  readonly connected: boolean;
+  /** The socket's default ack timeout, for an emit without its own `timeout()`. */
+  readonly _ackTimeout: number | undefined;
+  readonly io: { readonly _later: Later };
+  /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
+  _sendQueued(args: unknown[], ack: Ack, compress: boolean): void;
+}
 
 /**
  * The `retries` queue: emits go out one at a time, in order, each until the server acks it.
@@ -29,24 +36,18 @@ export type RetrySend = (args: unknown[], ack: (err: Error | null, ...res: unkno
 export class RetryQueue {
   private readonly _queue: QueuedEmit[] = [];
 
-  private readonly _socket: { readonly connected: boolean };
-  private readonly _send: RetrySend;
+  private readonly _socket: RetryHost;
   private readonly _retries: number;
-  private readonly _ackTimeout: number | undefined;
-  private readonly _later: Later;
 
-  constructor(socket: { readonly connected: boolean }, send: RetrySend, retries: number, ackTimeout: number | undefined, later: Later) {
+  constructor(socket: RetryHost, retries: number) {
     this._socket = socket;
-    this._send = send;
     this._retries = retries;
-    this._ackTimeout = ackTimeout;
-    this._later = later;
   }
 
   /** Queues `args` (event name first, ack last if any) with the flags of its emit. */
   push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
-    const timeout = flags.timeout ?? this._ackTimeout;
+    const timeout = flags.timeout ?? this._socket._ackTimeout;
     this._queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false });
     this.drain();
   }
@@ -61,7 +62,7 @@ export class RetryQueue {
     // The send's acks are error-first: `err` is null (answered) or the ack store's ClientError.
     // An answer to an emit that already ended (it is no longer the head) is ignored, and a lost
     // connection (ACK_DISCONNECTED) sends the head again on reconnect.
-    this._send(
+    this._socket._sendQueued(
       head.args.slice(),
       (err, ...res) => {
         head.inFlight = false;
@@ -74,7 +75,7 @@ export class RetryQueue {
   // An ack timeout counts as a try; while the last send can still be answered, it is not repeated.
   private _arm(entry: QueuedEmit): void {
     if (entry.timeout === undefined) return;
-    entry.cancel = this._later(() => {
+    entry.cancel = this._socket.io._later(() => {
       entry.cancel = undefined;
       if (entry !== this._queue[0]) return;
       if (entry.tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"), []);

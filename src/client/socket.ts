@@ -81,7 +81,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   sendBuffer: Outgoing[] = [];
 
   private readonly _nsp: string;
-  private readonly _ackTimeout: number | undefined;
+  /** @internal */
+  readonly _ackTimeout: number | undefined;
   private readonly _acks: AckStore;
   private readonly _queue: RetryQueue | undefined;
   private readonly _anyIn = new AnyListeners();
@@ -100,7 +101,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.auth = opts?.auth ?? {};
     this._acks = new AckStore(io._later);
     if (opts?.retries !== undefined) {
-      this._queue = new RetryQueue(this, (args, ack, compress) => this._sendQueued(args, ack, compress), opts.retries, this._ackTimeout, io._later);
+      this._queue = new RetryQueue(this, opts.retries);
     }
     if (io._autoConnect) this.open();
   }
@@ -266,7 +267,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return this;
   }
 
-  private _sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
+  /** @internal the retry queue's send */
+  _sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
     this._flags = { fromQueue: true, compress };
     (this.emit as Listener)(...args, ack);
   }
