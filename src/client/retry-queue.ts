@@ -3,18 +3,21 @@ import type { Later } from "./timers.js";
 
 type Ack = (err: Error | null, ...args: unknown[]) => void;
 
-/** One emit that must be delivered: sent again only once its last try cannot be answered. */
+/**
+ * One emit that must be delivered: sent again only once its last try cannot be answered.
+ * The fields are `_`-named, as private: the minified bundles rename them.
+ */
 interface QueuedEmit {
-  args: unknown[];
+  _args: unknown[];
   /** How long each try waits for the ack: the emit's `timeout()`, else `ackTimeout`. */
-  timeout: number | undefined;
-  compress: boolean;
-  ack: Ack | undefined;
+  _timeout: number | undefined;
+  _compress: boolean;
+  _ack: Ack | undefined;
   /** Tries so far: each send, and each ack timeout while the last send could still be answered. */
-  tries: number;
+  _tries: number;
   /** Whether the last send may still be answered (its ack record is alive). */
-  inFlight: boolean;
-  cancel?: (() => void) | undefined;
+  _inFlight: boolean;
+  _cancel?: (() => void) | undefined;
 }
 
 /** What the queue needs of its socket. */
@@ -48,53 +51,53 @@ export class RetryQueue {
   push(args: unknown[], flags: { timeout?: number | undefined; compress?: boolean | undefined } = {}): void {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
     const timeout = flags.timeout ?? this._socket._ackTimeout;
-    this._queue.push({ args, timeout, compress: flags.compress !== false, ack, tries: 0, inFlight: false });
+    this._queue.push({ _args: args, _timeout: timeout, _compress: flags.compress !== false, _ack: ack, _tries: 0, _inFlight: false });
     this.drain();
   }
 
   /** Sends the head if it is not out already; called on emit, on answer and on (re)connect. */
   drain(): void {
     const head = this._queue[0];
-    if (!head || head.inFlight || !this._socket.connected) return;
-    head.inFlight = true;
-    head.tries++;
-    if (!head.cancel) this._arm(head);
+    if (!head || head._inFlight || !this._socket.connected) return;
+    head._inFlight = true;
+    head._tries++;
+    if (!head._cancel) this._arm(head);
     // The send's acks are error-first: `err` is null (answered) or the ack store's ClientError.
     // An answer to an emit that already ended (it is no longer the head) is ignored, and a lost
     // connection (ACK_DISCONNECTED) sends the head again on reconnect.
     this._socket._sendQueued(
-      head.args.slice(),
+      head._args.slice(),
       (err, ...res) => {
-        head.inFlight = false;
+        head._inFlight = false;
         if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, res);
       },
-      head.compress,
+      head._compress,
     );
   }
 
   // An ack timeout counts as a try; while the last send can still be answered, it is not repeated.
   private _arm(entry: QueuedEmit): void {
-    if (entry.timeout === undefined) return;
-    entry.cancel = this._socket.io._later(() => {
-      entry.cancel = undefined;
+    if (entry._timeout === undefined) return;
+    entry._cancel = this._socket.io._later(() => {
+      entry._cancel = undefined;
       if (entry !== this._queue[0]) return;
-      if (entry.tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"), []);
-      else if (entry.inFlight) {
-        entry.tries++;
+      if (entry._tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"), []);
+      else if (entry._inFlight) {
+        entry._tries++;
         this._arm(entry);
       } else this.drain(); // its connection went away: send again now, or on reconnect
-    }, entry.timeout);
+    }, entry._timeout);
   }
 
   private _finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
-    entry.cancel?.();
+    entry._cancel?.();
     this._queue.shift();
-    entry.ack?.(err, ...res); // an error comes alone: `res` is then empty
+    entry._ack?.(err, ...res); // an error comes alone: `res` is then empty
     this.drain();
   }
 
   /** Cancels every timer; the queued emits are dropped without a callback. */
   clear(): void {
-    for (const entry of this._queue.splice(0)) entry.cancel?.();
+    for (const entry of this._queue.splice(0)) entry._cancel?.();
   }
 }
