@@ -8,7 +8,7 @@ interface PendingAck {
   _fn: AckFn;
   /** Error-first: called with `null` before the answer, or with the error alone. */
   _withError: boolean;
-  _cancel: (() => void) | undefined;
+  _cancel?: () => void;
 }
 
 /**
@@ -31,7 +31,7 @@ export class AckStore {
    */
   add(fn: AckFn, withError: boolean, timeout?: number, onTimeout?: (id: number) => void): number {
     const id = this._nextId++;
-    const record: PendingAck = { _fn: fn, _withError: withError || timeout !== undefined, _cancel: undefined };
+    const record: PendingAck = { _fn: fn, _withError: withError || timeout !== undefined };
     if (timeout !== undefined) {
       record._cancel = this._later(() => {
         this._pending.delete(id);
