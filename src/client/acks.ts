@@ -29,7 +29,7 @@ export class AckStore {
    * Registers `fn` under a fresh id. With a `timeout`, `fn` gets the timeout error when it
    * expires and `onTimeout` runs first (to drop a packet that was never sent).
    */
-  add(fn: AckFn, withError: boolean, timeout?: number, onTimeout?: (id: number) => void): number {
+  add(fn: AckFn, withError: boolean | undefined, timeout?: number, onTimeout?: (id: number) => void): number {
     const id = this._nextId++;
     const record: PendingAck = { _fn: fn, _withError: withError || timeout !== undefined };
     if (timeout !== undefined) {

@@ -26,8 +26,8 @@ export interface RetryHost {
   /** The socket's default ack timeout, for an emit without its own `timeout()`. */
   readonly _ackTimeout: number | undefined;
   readonly io: { readonly _later: Later };
-  /** Emits `args` with `ack` as an error-first ack and no timeout; the queue times tries itself. */
-  _sendQueued(args: unknown[], ack: Ack, compress: boolean): void;
+  /** Emits `args`, its last one an ack that `_fromQueue` makes error-first and untimed: the queue times the tries itself. */
+  _send(args: unknown[], flags: { _fromQueue: true; compress: boolean }): void;
 }
 
 /**
@@ -65,13 +65,15 @@ export class RetryQueue {
     // The send's acks are error-first: `err` is null (answered) or the ack store's ClientError.
     // An answer to an emit that already ended (it is no longer the head) is ignored, and a lost
     // connection (ACK_DISCONNECTED) sends the head again on reconnect.
-    this._socket._sendQueued(
-      head._args.slice(),
-      (err, ...res) => {
-        head._inFlight = false;
-        if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, res);
-      },
-      head._compress,
+    this._socket._send(
+      [
+        ...head._args,
+        (err: Error | null, ...res: unknown[]) => {
+          head._inFlight = false;
+          if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, res);
+        },
+      ],
+      { _fromQueue: true, compress: head._compress },
     );
   }
 

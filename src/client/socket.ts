@@ -39,9 +39,9 @@ export interface SocketReservedEvents {
 
 interface Flags {
   compress?: boolean;
-  volatile?: boolean;
+  _volatile?: boolean;
   timeout?: number;
-  fromQueue?: boolean;
+  _fromQueue?: boolean;
 }
 
 /** A packet waiting for the connection, with how it is to be written. */
@@ -154,26 +154,29 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     // The codec's list: the names a peer may not send are the names an app may not emit.
     if (RESERVED_EVENTS.has(ev as string)) throw clientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
     // The rest array is this call's own: it becomes the packet's data, with no copy.
-    const all = args as unknown[];
-    all.unshift(ev);
+    args.unshift(ev);
     const flags = this._flags;
     this._flags = NO_FLAGS;
-    if (this._queue && !flags.fromQueue && !flags.volatile) {
-      this._queue.push(all, flags);
-      return this;
-    }
+    if (this._queue && !flags._volatile) this._queue.push(args, flags);
+    else this._send(args, flags);
+    return this;
+  }
+
+  /**
+   * @internal writes or buffers `all` (the event name first, the ack last if any). The retry
+   * queue's tries come `_fromQueue`: their acks are error-first and untimed, as the queue times them.
+   */
+  _send(all: unknown[], flags: Readonly<Flags>): void {
     const packet: Packet = { type: T.EVENT, nsp: this._nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
-      const ack = all.pop() as Listener;
-      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this._ackTimeout);
-      packet.id = this._acks.add(ack, !!flags.fromQueue, timeout, this._dropUnsent);
+      const fromQueue = flags._fromQueue;
+      packet.id = this._acks.add(all.pop() as Listener, fromQueue, fromQueue ? undefined : (flags.timeout ?? this._ackTimeout), this._dropUnsent);
     }
     const compress = flags.compress !== false;
     // Volatile means "now or never": dropped while the transport is busy or absent.
-    if (flags.volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
+    if (flags._volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
     else if (this.connected && !this.io.engine?._hasPingExpired()) this._write(packet, compress);
     else this.sendBuffer.push({ packet, compress });
-    return this;
   }
 
   /**
@@ -201,7 +204,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    return this._flag({ volatile: true });
+    return this._flag({ _volatile: true });
   }
 
   /** Whether the next emit may be compressed. @default true */
@@ -265,12 +268,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   private _flag(flag: Flags): this {
     this._flags = { ...this._flags, ...flag };
     return this;
-  }
-
-  /** @internal the retry queue's send */
-  _sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
-    this._flags = { fromQueue: true, compress };
-    (this.emit as Listener)(...args, ack);
   }
 
   private _write(packet: Packet, compress: boolean): void {

@@ -67,7 +67,11 @@ function host() {
     sends,
     _ackTimeout: 100,
     io: { _later: later() },
-    _sendQueued: (args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void) => void sends.push({ args, ack }),
+    // The socket's send: the ack comes last.
+    _send: (args: unknown[]) => {
+      const ack = args.pop() as (err: Error | null, ...res: unknown[]) => void;
+      sends.push({ args, ack });
+    },
   };
 }
 
