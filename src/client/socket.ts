@@ -117,9 +117,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Connects (a no-op while connected); also called by a Manager with `autoConnect`. */
   connect(): this {
+    const io = this.io;
     if (this.connected) return this;
     if (!this._subs) {
-      const io = this.io;
       this._subs = [
         on(io, "open", () => this._onopen()),
         on(io, "packet", (packet: Packet) => this._onpacket(packet)),
@@ -129,8 +129,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this._onclose(reason, description)),
       ];
     }
-    if (!this.io._reconnecting) this.io.open();
-    if (this.io._readyState === "open") this._onopen();
+    if (!io._reconnecting) io.open();
+    if (io._readyState === "open") this._onopen();
     return this;
   }
 
@@ -287,8 +287,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   private _sendConnect(data: object): void {
-    const recovery = this._pid ? { pid: this._pid, offset: this._lastOffset } : undefined;
-    this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+    // With a session to recover, its id and last offset go first: the app's `auth` keys win.
+    this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: this._pid ? { pid: this._pid, offset: this._lastOffset, ...data } : data }, true);
   }
 
   private _onpacket(packet: Packet): void {
@@ -299,9 +299,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
       case T.EVENT:
-      case T.BINARY_EVENT:
-        this._onevent(packet);
+      case T.BINARY_EVENT: {
+        const args: unknown[] = packet.data ?? [];
+        const id = packet.id;
+        if (id !== undefined && id !== null) {
+          // The callback that answers the server's ack: only its first call is sent.
+          let sent = false;
+          args.push((...data: unknown[]) => {
+            if (sent) return;
+            sent = true;
+            this.io._packet({ type: T.ACK, nsp: this._nsp, id, data }, true);
+          });
+        }
+        if (this.connected) this._emitEvent(args);
+        else this.receiveBuffer.push(Object.freeze(args));
         break;
+      }
       case T.ACK:
       case T.BINARY_ACK:
         this._acks.settle(packet.id!, packet.data ?? []);
@@ -318,29 +331,12 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     }
   }
 
-  private _onevent(packet: Packet): void {
-    const args: unknown[] = packet.data ?? [];
-    if (packet.id !== undefined && packet.id !== null) args.push(this._ackFor(packet.id));
-    if (this.connected) this._emitEvent(args);
-    else this.receiveBuffer.push(Object.freeze(args));
-  }
-
   private _emitEvent(args: ReadonlyArray<unknown>): void {
     this._anyIn.call(args);
-    (Emitter.prototype.emit as Listener).apply(this, args as unknown[]);
+    (super.emit as Listener).apply(this, args as unknown[]);
     // With recovery on, the server appends the event's offset as its last argument.
     const last = args[args.length - 1];
     if (this._pid && typeof last === "string") this._lastOffset = last;
-  }
-
-  /** The callback that answers the server's ack `id`; only its first call is sent. */
-  private _ackFor(id: number): Listener {
-    let sent = false;
-    return (...data: unknown[]) => {
-      if (sent) return;
-      sent = true;
-      this.io._packet({ type: T.ACK, nsp: this._nsp, id, data }, true);
-    };
   }
 
   private _onconnect(id: string, pid: string | undefined): void {
