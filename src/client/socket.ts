@@ -271,7 +271,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   private _write(packet: Packet, compress: boolean): void {
-    if (packet.type === T.EVENT) this._anyOut.call(packet.data as unknown[]);
+    // Only events are written here (and buffered): CONNECT, DISCONNECT and ACK go straight out.
+    this._anyOut.call(packet.data as unknown[]);
     this.io._packet(packet, compress);
   }
 
