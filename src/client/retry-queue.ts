@@ -70,7 +70,7 @@ export class RetryQueue {
         ...head._args,
         (err: Error | null, ...res: unknown[]) => {
           head._inFlight = false;
-          if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, res);
+          if (head === this._queue[0] && (err as ClientError | null)?.code !== "ACK_DISCONNECTED") this._finish(head, err, ...res);
         },
       ],
       { _fromQueue: true, compress: head._compress },
@@ -83,7 +83,7 @@ export class RetryQueue {
     entry._cancel = this._socket.io._later(() => {
       entry._cancel = undefined;
       if (entry !== this._queue[0]) return;
-      if (entry._tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"), []);
+      if (entry._tries > this._retries) this._finish(entry, clientError("ACK_TIMEOUT"));
       else if (entry._inFlight) {
         entry._tries++;
         this._arm(entry);
@@ -91,10 +91,10 @@ export class RetryQueue {
     }, entry._timeout);
   }
 
-  private _finish(entry: QueuedEmit, err: Error | null, res: unknown[]): void {
+  private _finish(entry: QueuedEmit, err: Error | null, ...res: unknown[]): void {
     entry._cancel?.();
     this._queue.shift();
-    entry._ack?.(err, ...res); // an error comes alone: `res` is then empty
+    entry._ack?.(err, ...res); // an error comes alone
     this.drain();
   }
 

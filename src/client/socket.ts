@@ -292,24 +292,23 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: this._pid ? { pid: this._pid, offset: this._lastOffset, ...data } : data }, true);
   }
 
-  private _onpacket(packet: Packet): void {
-    if (packet.nsp !== this._nsp) return;
-    switch (packet.type) {
+  private _onpacket({ nsp, type, data, id }: Packet): void {
+    if (nsp !== this._nsp) return;
+    switch (type) {
       case T.CONNECT:
-        if (packet.data?.sid) this._onconnect(packet.data.sid, packet.data.pid);
+        if (data?.sid) this._onconnect(data.sid, data.pid);
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
       case T.EVENT:
       case T.BINARY_EVENT: {
-        const args: unknown[] = packet.data ?? [];
-        const id = packet.id;
+        const args: unknown[] = data ?? [];
         if (id !== undefined && id !== null) {
           // The callback that answers the server's ack: only its first call is sent.
           let sent = false;
-          args.push((...data: unknown[]) => {
+          args.push((...res: unknown[]) => {
             if (sent) return;
             sent = true;
-            this.io._packet({ type: T.ACK, nsp: this._nsp, id, data }, true);
+            this.io._packet({ type: T.ACK, nsp, id, data: res }, true);
           });
         }
         if (this.connected) this._emitEvent(args);
@@ -318,7 +317,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       }
       case T.ACK:
       case T.BINARY_ACK:
-        this._acks.settle(packet.id!, packet.data ?? []);
+        this._acks.settle(id!, data ?? []);
         break;
       case T.DISCONNECT:
         this._destroy();
@@ -327,7 +326,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       case T.CONNECT_ERROR:
         this._destroy();
         // The server's middleware error: its message, and its `data` if any.
-        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(packet.data?.message ?? "connection refused"), packet.data?.data));
+        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(data?.message ?? "connection refused"), data?.data));
         break;
     }
   }
