@@ -9,7 +9,7 @@ import { clientError } from "./errors.js";
 import { log } from "./log.js";
 import { on } from "./on.js";
 import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
-import { Reconnector, type ReconnectEvents } from "./reconnect.js";
+import { Reconnector, type ReconnectEvents, type ReconnectHost } from "./reconnect.js";
 import { Socket } from "./socket.js";
 import { later, type Later } from "./timers.js";
 
@@ -69,12 +69,9 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     const o: Partial<ManagerOptions> = (this.opts = { ...opts, path: opts?.path || DEFAULTS.path });
     this._uri = uri;
     this._later = later(o.timers, o.autoUnref);
-    this._reconnector = new Reconnector(
-      o,
-      (done) => this.open(done),
-      (ev, ...args) => this.emitReserved(ev, ...args),
-      this._later,
-    );
+    // The loop is this Manager's own part: it emits the Manager's reconnect_* events, which
+    // component-emitter's types keep protected.
+    this._reconnector = new Reconnector(this as unknown as ReconnectHost);
     const parser = o.parser ?? defaultParser;
     this._encoder = new parser.Encoder();
     this._decoder = new parser.Decoder();
