@@ -133,23 +133,26 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this._readyState = "opening";
     this._skipReconnect = false;
 
-    const stopOpen = on(engine, "open", () => {
-      this._onopen();
-      fn?.();
-    });
+    // An error or the timeout ends the try: `_cleanup()` drops the listeners and the timer.
     const onError = (err: Error): void => {
       debug("connect error %o", err);
       this._cleanup();
       this._readyState = "closed";
       this.emitReserved("error", err);
+      // Not while a loop runs (it has attempts; `schedule()` would ignore it anyway).
       if (fn) fn(err);
-      else if (!this._reconnector.active && this.reconnection() && this._reconnector.attempts === 0) this._reconnector.schedule();
+      else if (this.reconnection() && !this._reconnector.attempts) this._reconnector.schedule();
     };
-    this._subs.push(stopOpen, on(engine, "error", onError));
+    this._subs.push(
+      on(engine, "open", () => {
+        this._onopen();
+        fn?.();
+      }),
+      on(engine, "error", onError),
+    );
     if (timeout !== false) {
       this._subs.push(
         this._later(() => {
-          stopOpen();
           onError(clientError("CONNECT_TIMEOUT"));
           engine.close();
         }, timeout),
