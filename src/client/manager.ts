@@ -232,10 +232,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this._onclose("parse error", err);
       return;
     }
-    const decoded = this._decoded;
-    // Most messages are one packet: hand it on without copying the list.
-    if (decoded.length === 1) this.emitReserved("packet", decoded.pop()!);
-    else for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
+    // A message decodes to one packet at most (with the stock parser): no copy of the list.
+    for (let packet; (packet = this._decoded.shift()); ) this.emitReserved("packet", packet);
   }
 
   private _cleanup(): void {
