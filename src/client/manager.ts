@@ -187,9 +187,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    const chunks = this._encoder.encode(packet);
     const opts = compress ? COMPRESS : NO_COMPRESS;
-    for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, opts);
+    for (const chunk of this._encoder.encode(packet)) this.engine.write(chunk as string, opts);
   }
 
   /** @internal closes for good: no reconnection. */
