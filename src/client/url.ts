@@ -27,11 +27,11 @@ interface PageLocation {
  * @param enginePath the `path` option, part of the cache key
  */
 export function url(uri: string | undefined, enginePath = "", loc = (globalThis as { location?: PageLocation }).location): ParsedUrl {
-  let str = uri ?? (loc ? loc.protocol + "//" + loc.host : "");
-  if (str.charAt(0) === "/") {
-    str = str.charAt(1) === "/" ? (loc?.protocol ?? "https:") + str : (loc?.host ?? "") + str;
-  }
-  if (!/^(https?|wss?):\/\//.test(str)) str = (loc ? loc.protocol + "//" : "https://") + str;
+  const scheme = loc ? loc.protocol : "https:";
+  // No URL is the page's origin: `//` and its host, completed below.
+  let str = uri ?? "//" + (loc?.host ?? "");
+  if (str[0] === "/") str = (str[1] === "/" ? scheme : loc?.host ?? "") + str;
+  if (!/^(https?|wss?):\/\//.test(str)) str = scheme + "//" + str;
 
   const parsed = parse(str) as ParsedUrl;
   const port = (parsed.port ||= /^(http|ws)s$/.test(parsed.protocol) ? "443" : "80");
