@@ -35,7 +35,7 @@ function lookup<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents ex
   const parsed = url(uri, opts.path || "/socket.io");
   let io = cache.get(parsed.id);
   // A second socket for a namespace the cached Manager already has gets its own connection.
-  if (opts.forceNew || (opts as { "force new connection"?: boolean })["force new connection"] || opts.multiplex === false || io?.hasNamespace(parsed.path)) {
+  if (opts.forceNew || (opts as { "force new connection"?: boolean })["force new connection"] || opts.multiplex === false || io?._nsps.has(parsed.path)) {
     debug("new Manager for %s", parsed.source);
     io = new Manager(parsed.source, opts);
   } else if (!io) cache.set(parsed.id, (io = new Manager(parsed.source, opts)));

@@ -50,7 +50,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   readonly _later: Later;
 
   private readonly _uri: string | undefined;
-  private readonly _nsps = new Map<string, Socket>();
+  /** @internal the namespace sockets, by name (`io()` reads it: a second socket for one gets a new Manager) */
+  readonly _nsps = new Map<string, Socket>();
   private readonly _subs: Array<() => void> = [];
   private readonly _decoded: Packet[] = [];
   private readonly _encoder: InstanceType<ParserLike["Encoder"]>;
@@ -172,11 +173,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     if (!socket) this._nsps.set(nsp, (socket = new Socket(this, nsp, opts)));
     else if (this._autoConnect && !socket.active) socket.connect();
     return socket as unknown as Socket<ListenEvents, EmitEvents>;
-  }
-
-  /** @internal whether `io()` already made a socket for `nsp` here (then it makes a new Manager) */
-  hasNamespace(nsp: string): boolean {
-    return this._nsps.has(nsp);
   }
 
   /** @internal a socket went inactive: close the connection once none is left. */
