@@ -240,7 +240,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     debug("close (%s)", reason);
     this._cleanup();
     this.engine?.close();
-    this._reconnector.reset();
+    this._reconnector.attempts = 0;
     this._readyState = "closed";
     this.emitReserved("close", reason, description);
     if (this.reconnection() && !this._skipReconnect) this._reconnector.schedule();
