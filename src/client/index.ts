@@ -1,5 +1,6 @@
 import { protocol } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
+import { DEFAULTS } from "./constants.js";
 import { log } from "./log.js";
 import { Manager } from "./manager.js";
 import type { ManagerOptions, SocketOptions } from "./options.js";
@@ -32,7 +33,7 @@ function lookup<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents ex
     uri = undefined;
   }
   opts ??= {};
-  const parsed = url(uri, opts.path || "/socket.io");
+  const parsed = url(uri, opts.path || DEFAULTS.path);
   let io = cache.get(parsed.id);
   // A second socket for a namespace the cached Manager already has gets its own connection.
   if (opts.forceNew || (opts as { "force new connection"?: boolean })["force new connection"] || opts.multiplex === false || io?._nsps.has(parsed.path)) {
