@@ -28,6 +28,20 @@ export interface ManagerReservedEvents extends ReconnectEvents {
   close: (reason: CloseReason, description?: unknown) => void;
 }
 
+/** The getter/setters of the settings the next try reads: `m.timeout()` reads, `m.timeout(5000)` sets and returns `m`. */
+export interface Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+  reconnectionAttempts(): number;
+  reconnectionAttempts(v: number): this;
+  reconnectionDelay(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(v: number): this;
+  randomizationFactor(): number;
+  randomizationFactor(v: number): this;
+  timeout(): number | false;
+  timeout(v: number | false): this;
+}
+
 /**
  * One engine.io connection, shared by the namespace sockets created through it. Owns the
  * engine, the decoder and the reconnect loop.
@@ -90,36 +104,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   reconnection(v?: boolean): this | boolean {
     if (v === false) this._skipReconnect = true;
     return this._option("reconnection", v === undefined ? v : !!v);
-  }
-
-  reconnectionAttempts(): number;
-  reconnectionAttempts(v: number): this;
-  reconnectionAttempts(v?: number): this | number {
-    return this._option("reconnectionAttempts", v);
-  }
-
-  reconnectionDelay(): number;
-  reconnectionDelay(v: number): this;
-  reconnectionDelay(v?: number): this | number {
-    return this._option("reconnectionDelay", v);
-  }
-
-  reconnectionDelayMax(): number;
-  reconnectionDelayMax(v: number): this;
-  reconnectionDelayMax(v?: number): this | number {
-    return this._option("reconnectionDelayMax", v);
-  }
-
-  randomizationFactor(): number;
-  randomizationFactor(v: number): this;
-  randomizationFactor(v?: number): this | number {
-    return this._option("randomizationFactor", v);
-  }
-
-  timeout(): number | false;
-  timeout(v: number | false): this;
-  timeout(v?: number | false): this | number | false {
-    return this._option("timeout", v);
   }
 
   /**
@@ -195,8 +179,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this._onclose("forced close");
   }
 
-  // The getter/setter of one setting kept in `opts` (the reconnect loop reads it from there).
-  private _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
+  /** @internal the getter/setter of one setting kept in `opts` (the reconnect loop reads it from there) */
+  _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
     if (v === undefined) return (this.opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
     this.opts[key] = v;
     return this;
@@ -245,4 +229,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.emitReserved("close", reason, description);
     if (this.reconnection() && !this._skipReconnect) this._reconnector.schedule();
   }
+}
+
+// The five setting methods declared above are alike: made in one loop rather than written out
+// five times (reconnection() has more to do and is written in the class).
+for (const key of ["reconnectionAttempts", "reconnectionDelay", "reconnectionDelayMax", "randomizationFactor", "timeout"] as const) {
+  Object.assign(Manager.prototype, {
+    [key](this: Manager, v?: number | false) {
+      return this._option(key, v);
+    },
+  });
 }
