@@ -124,8 +124,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this._cleanup();
       this._readyState = "closed";
       this.emitReserved("error", err);
-      // Not while a loop runs (it has attempts; `schedule()` would ignore it anyway).
       if (fn) fn(err);
+      // A first failure starts the loop; a running one has attempts (and schedule() ignores it).
       else if (this.reconnection() && !this._reconnector.attempts) this._reconnector.schedule();
     };
     this._subs.push(
