@@ -3,12 +3,12 @@ import type { Later } from "./timers.js";
 
 type AckFn = (...args: any[]) => void;
 
-/** An emit waiting for its answer. */
+/** An emit waiting for its answer. The fields are `_`-named, as private: the minified bundles rename them. */
 interface PendingAck {
-  fn: AckFn;
+  _fn: AckFn;
   /** Error-first: called with `null` before the answer, or with the error alone. */
-  withError: boolean;
-  cancel: (() => void) | undefined;
+  _withError: boolean;
+  _cancel?: () => void;
 }
 
 /**
@@ -29,11 +29,11 @@ export class AckStore {
    * Registers `fn` under a fresh id. With a `timeout`, `fn` gets the timeout error when it
    * expires and `onTimeout` runs first (to drop a packet that was never sent).
    */
-  add(fn: AckFn, withError: boolean, timeout?: number, onTimeout?: (id: number) => void): number {
+  add(fn: AckFn, withError: boolean | undefined, timeout?: number, onTimeout?: (id: number) => void): number {
     const id = this._nextId++;
-    const record: PendingAck = { fn, withError: withError || timeout !== undefined, cancel: undefined };
+    const record: PendingAck = { _fn: fn, _withError: withError || timeout !== undefined };
     if (timeout !== undefined) {
-      record.cancel = this._later(() => {
+      record._cancel = this._later(() => {
         this._pending.delete(id);
         onTimeout?.(id);
         fn(clientError("ACK_TIMEOUT"));
@@ -48,9 +48,9 @@ export class AckStore {
     const record = this._pending.get(id);
     if (!record) return;
     this._pending.delete(id);
-    record.cancel?.();
-    if (record.withError) record.fn(null, ...args);
-    else record.fn(...args);
+    record._cancel?.();
+    if (record._withError) record._fn(null, ...args);
+    else record._fn(...args);
   }
 
   /**
@@ -62,8 +62,8 @@ export class AckStore {
     for (const [id, record] of this._pending) {
       if (keep(id)) continue;
       this._pending.delete(id);
-      record.cancel?.();
-      if (record.withError) record.fn(clientError("ACK_DISCONNECTED"));
+      record._cancel?.();
+      if (record._withError) record._fn(clientError("ACK_DISCONNECTED"));
     }
   }
 }

@@ -4,7 +4,7 @@ type AnyListener = (...args: any[]) => void;
 export class AnyListeners {
   private _list: AnyListener[] = [];
 
-  add(fn: AnyListener, first = false): void {
+  add(fn: AnyListener, first?: boolean): void {
     if (first) this._list.unshift(fn);
     else this._list.push(fn);
   }
@@ -21,6 +21,6 @@ export class AnyListeners {
   /** Calls each listener registered at the time of the call (a listener may remove itself). */
   call(args: readonly unknown[]): void {
     if (this._list.length === 0) return; // the usual case: no copy of the empty list per emit
-    for (const fn of this._list.slice()) fn.apply(null, args as unknown[]);
+    for (const fn of this.all()) fn.apply(null, args as unknown[]);
   }
 }

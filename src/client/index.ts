@@ -1,5 +1,6 @@
 import { protocol } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
+import { DEFAULTS } from "./constants.js";
 import { log } from "./log.js";
 import { Manager } from "./manager.js";
 import type { ManagerOptions, SocketOptions } from "./options.js";
@@ -31,18 +32,14 @@ function lookup<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents ex
     opts = uri;
     uri = undefined;
   }
-  opts = opts ?? {};
-  const parsed = url(uri, opts.path || "/socket.io");
-  const cached = cache.get(parsed.id);
-  const sameNamespace = !!cached && cached.hasNamespace(parsed.path);
-  let io: Manager;
-  if (opts.forceNew || (opts as { "force new connection"?: boolean })["force new connection"] || opts.multiplex === false || sameNamespace) {
+  opts ??= {};
+  const parsed = url(uri, opts.path || DEFAULTS.path);
+  let io = cache.get(parsed.id);
+  // A second socket for a namespace the cached Manager already has gets its own connection.
+  if (opts.forceNew || (opts as { "force new connection"?: boolean })["force new connection"] || opts.multiplex === false || io?._nsps.has(parsed.path)) {
     debug("new Manager for %s", parsed.source);
     io = new Manager(parsed.source, opts);
-  } else {
-    io = cached ?? new Manager(parsed.source, opts);
-    if (!cached) cache.set(parsed.id, io);
-  }
+  } else if (!io) cache.set(parsed.id, (io = new Manager(parsed.source, opts)));
   if (parsed.query && !opts.query) opts.query = parsed.queryKey;
   return io.socket(parsed.path, opts) as unknown as Socket<ListenEvents, EmitEvents>;
 }

@@ -9,7 +9,7 @@ import { clientError } from "./errors.js";
 import { log } from "./log.js";
 import { on } from "./on.js";
 import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
-import { Reconnector, type ReconnectEvents } from "./reconnect.js";
+import { Reconnector, type ReconnectEvents, type ReconnectHost } from "./reconnect.js";
 import { Socket } from "./socket.js";
 import { later, type Later } from "./timers.js";
 
@@ -26,6 +26,20 @@ export interface ManagerReservedEvents extends ReconnectEvents {
   ping: () => void;
   packet: (packet: Packet) => void;
   close: (reason: CloseReason, description?: unknown) => void;
+}
+
+/** The getter/setters of the settings the next try reads: `m.timeout()` reads, `m.timeout(5000)` sets and returns `m`. */
+export interface Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+  reconnectionAttempts(): number;
+  reconnectionAttempts(v: number): this;
+  reconnectionDelay(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(v: number): this;
+  randomizationFactor(): number;
+  randomizationFactor(v: number): this;
+  timeout(): number | false;
+  timeout(v: number | false): this;
 }
 
 /**
@@ -50,7 +64,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   readonly _later: Later;
 
   private readonly _uri: string | undefined;
-  private readonly _nsps = new Map<string, Socket>();
+  /** @internal the namespace sockets, by name (`io()` reads it: a second socket for one gets a new Manager) */
+  readonly _nsps = new Map<string, Socket>();
   private readonly _subs: Array<() => void> = [];
   private readonly _decoded: Packet[] = [];
   private readonly _encoder: InstanceType<ParserLike["Encoder"]>;
@@ -69,12 +84,9 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     const o: Partial<ManagerOptions> = (this.opts = { ...opts, path: opts?.path || DEFAULTS.path });
     this._uri = uri;
     this._later = later(o.timers, o.autoUnref);
-    this._reconnector = new Reconnector(
-      o,
-      (done) => this.open(done),
-      (ev, ...args) => this.emitReserved(ev, ...args),
-      this._later,
-    );
+    // The loop is this Manager's own part: it emits the Manager's reconnect_* events, which
+    // component-emitter's types keep protected.
+    this._reconnector = new Reconnector(this as unknown as ReconnectHost);
     const parser = o.parser ?? defaultParser;
     this._encoder = new parser.Encoder();
     this._decoder = new parser.Decoder();
@@ -94,36 +106,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     return this._option("reconnection", v === undefined ? v : !!v);
   }
 
-  reconnectionAttempts(): number;
-  reconnectionAttempts(v: number): this;
-  reconnectionAttempts(v?: number): this | number {
-    return this._option("reconnectionAttempts", v);
-  }
-
-  reconnectionDelay(): number;
-  reconnectionDelay(v: number): this;
-  reconnectionDelay(v?: number): this | number {
-    return this._option("reconnectionDelay", v);
-  }
-
-  reconnectionDelayMax(): number;
-  reconnectionDelayMax(v: number): this;
-  reconnectionDelayMax(v?: number): this | number {
-    return this._option("reconnectionDelayMax", v);
-  }
-
-  randomizationFactor(): number;
-  randomizationFactor(v: number): this;
-  randomizationFactor(v?: number): this | number {
-    return this._option("randomizationFactor", v);
-  }
-
-  timeout(): number | false;
-  timeout(v: number | false): this;
-  timeout(v?: number | false): this | number | false {
-    return this._option("timeout", v);
-  }
-
   /**
    * Opens the engine connection unless it is open or opening. `fn` gets the error of a
    * failed try (and then no reconnection is scheduled for it), or nothing on success.
@@ -136,23 +118,26 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this._readyState = "opening";
     this._skipReconnect = false;
 
-    const stopOpen = on(engine, "open", () => {
-      this._onopen();
-      fn?.();
-    });
+    // An error or the timeout ends the try: `_cleanup()` drops the listeners and the timer.
     const onError = (err: Error): void => {
       debug("connect error %o", err);
       this._cleanup();
       this._readyState = "closed";
       this.emitReserved("error", err);
       if (fn) fn(err);
-      else if (!this._reconnector.active && this.reconnection() && this._reconnector.attempts === 0) this._reconnector.schedule();
+      // A first failure starts the loop; a running one has attempts (and schedule() ignores it).
+      else if (this.reconnection() && !this._reconnector.attempts) this._reconnector.schedule();
     };
-    this._subs.push(stopOpen, on(engine, "error", onError));
+    this._subs.push(
+      on(engine, "open", () => {
+        this._onopen();
+        fn?.();
+      }),
+      on(engine, "error", onError),
+    );
     if (timeout !== false) {
       this._subs.push(
         this._later(() => {
-          stopOpen();
           onError(clientError("CONNECT_TIMEOUT"));
           engine.close();
         }, timeout),
@@ -174,11 +159,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     return socket as unknown as Socket<ListenEvents, EmitEvents>;
   }
 
-  /** @internal whether `io()` already made a socket for `nsp` here (then it makes a new Manager) */
-  hasNamespace(nsp: string): boolean {
-    return this._nsps.has(nsp);
-  }
-
   /** @internal a socket went inactive: close the connection once none is left. */
   _destroy(_socket: Socket): void {
     for (const socket of this._nsps.values()) if (socket.active) return;
@@ -187,9 +167,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    const chunks = this._encoder.encode(packet);
     const opts = compress ? COMPRESS : NO_COMPRESS;
-    for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, opts);
+    for (const chunk of this._encoder.encode(packet)) this.engine.write(chunk as string, opts);
   }
 
   /** @internal closes for good: no reconnection. */
@@ -200,8 +179,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this._onclose("forced close");
   }
 
-  // The getter/setter of one setting kept in `opts` (the reconnect loop reads it from there).
-  private _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
+  /** @internal the getter/setter of one setting kept in `opts` (the reconnect loop reads it from there) */
+  _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
     if (v === undefined) return (this.opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
     this.opts[key] = v;
     return this;
@@ -232,10 +211,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this._onclose("parse error", err);
       return;
     }
-    const decoded = this._decoded;
-    // Most messages are one packet: hand it on without copying the list.
-    if (decoded.length === 1) this.emitReserved("packet", decoded.pop()!);
-    else for (const packet of decoded.splice(0)) this.emitReserved("packet", packet);
+    // A message decodes to one packet at most (with the stock parser): no copy of the list.
+    for (let packet; (packet = this._decoded.shift()); ) this.emitReserved("packet", packet);
   }
 
   private _cleanup(): void {
@@ -247,9 +224,19 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     debug("close (%s)", reason);
     this._cleanup();
     this.engine?.close();
-    this._reconnector.reset();
+    this._reconnector.attempts = 0;
     this._readyState = "closed";
     this.emitReserved("close", reason, description);
     if (this.reconnection() && !this._skipReconnect) this._reconnector.schedule();
   }
+}
+
+// The five setting methods declared above are alike: made in one loop rather than written out
+// five times (reconnection() has more to do and is written in the class).
+for (const key of ["reconnectionAttempts", "reconnectionDelay", "reconnectionDelayMax", "randomizationFactor", "timeout"] as const) {
+  Object.assign(Manager.prototype, {
+    [key](this: Manager, v?: number | false) {
+      return this._option(key, v);
+    },
+  });
 }

@@ -7,7 +7,5 @@ interface Subscribable {
 /** Adds a listener and returns the disposer that removes it, for a `subs` list. */
 export function on(target: Subscribable, event: string, fn: (...args: any[]) => void): () => void {
   target.on(event, fn);
-  return () => {
-    target.off(event, fn);
-  };
+  return () => target.off(event, fn);
 }

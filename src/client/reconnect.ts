@@ -11,10 +11,17 @@ export interface ReconnectEvents {
   reconnect_failed: () => void;
 }
 
-export type ReconnectEmit = <Ev extends keyof ReconnectEvents>(ev: Ev, ...args: Parameters<ReconnectEvents[Ev]>) => void;
-
 /** The Manager options the loop reads at each try, so a setter applies from the next one. */
 export type ReconnectPolicy = Partial<Pick<ManagerOptions, "reconnectionAttempts" | "reconnectionDelay" | "reconnectionDelayMax" | "randomizationFactor">>;
+
+/** What the loop needs of its Manager: the policy, one try, the events and the timers. */
+export interface ReconnectHost {
+  readonly opts: ReconnectPolicy;
+  /** One try: `done` gets the error of a failed one, or nothing. */
+  open(done: (err?: Error) => void): unknown;
+  emitReserved<Ev extends keyof ReconnectEvents>(ev: Ev, ...args: Parameters<ReconnectEvents[Ev]>): void;
+  readonly _later: Later;
+}
 
 /**
  * The exponent the delay may use for `delay`·2^n: the first one that reaches `delayMax`.
@@ -27,19 +34,8 @@ export function exponentCap(delay: number, delayMax: number): number {
 }
 
 /**
- * The wait before try `attempt` (from 0): socket.io-client's policy, computed by backo2 (with
- * its quirks: a 0 delay means 100 ms, a 0 maximum 10 s, a jitter outside (0, 1] none), from the
- * settings as they are at this try, the exponent capped as above.
- */
-export function reconnectDelay(attempt: number, delay: number, delayMax: number, jitter: number): number {
-  const backoff = new Backoff({ min: delay, max: delayMax, jitter });
-  backoff.attempts = Math.min(attempt, exponentCap(backoff.ms, backoff.max));
-  return backoff.duration();
-}
-
-/**
- * The reconnect loop: waits an exponential, jittered delay ({@link reconnectDelay}, from the policy as it is
- * at that try), tries once through `tryOpen`, and starts over on failure until the attempts
+ * The reconnect loop: waits an exponential, jittered delay (from the policy as it is
+ * at that try), tries once through the host's `open`, and starts over on failure until the attempts
  * are spent. The attempt count is reset when a try succeeds, and by the Manager whenever a
  * connection closes.
  */
@@ -50,56 +46,43 @@ export class Reconnector {
   attempts = 0;
   private _cancel: (() => void) | undefined;
 
-  private readonly _policy: ReconnectPolicy;
-  private readonly _tryOpen: (done: (err?: Error) => void) => void;
-  private readonly _emit: ReconnectEmit;
-  private readonly _later: Later;
-
-  constructor(policy: ReconnectPolicy, tryOpen: (done: (err?: Error) => void) => void, emit: ReconnectEmit, later: Later) {
-    this._policy = policy;
-    this._tryOpen = tryOpen;
-    this._emit = emit;
-    this._later = later;
-  }
+  constructor(private readonly _host: ReconnectHost) {}
 
   /** Schedules the next try, or reports `reconnect_failed` once the attempts are spent. */
   schedule(): void {
     if (this.active) return;
-    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this._policy[key] ?? DEFAULTS[key];
+    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this._host.opts[key] ?? DEFAULTS[key];
     if (this.attempts >= setting("reconnectionAttempts")) {
-      this.reset();
-      this._emit("reconnect_failed");
+      this.attempts = 0;
+      this._host.emitReserved("reconnect_failed");
       return;
     }
     this.active = true;
-    const delay = reconnectDelay(this.attempts++, setting("reconnectionDelay"), setting("reconnectionDelayMax"), setting("randomizationFactor"));
-    this._cancel = this._later(() => this._attempt(), delay);
+    // socket.io-client's policy, computed by backo2 (with its quirks: a 0 delay means 100 ms, a 0
+    // maximum 10 s, a jitter outside (0, 1] none) from the settings as they are now, its exponent capped.
+    const backoff = new Backoff({ min: setting("reconnectionDelay"), max: setting("reconnectionDelayMax"), jitter: setting("randomizationFactor") });
+    backoff.attempts = Math.min(this.attempts++, exponentCap(backoff.ms, backoff.max));
+    this._cancel = this._host._later(() => {
+      this._host.emitReserved("reconnect_attempt", this.attempts);
+      // A `reconnect_attempt` listener may have closed the Manager.
+      if (!this.active) return;
+      this._host.open((err) => {
+        this.active = false;
+        if (err) {
+          this.schedule();
+          this._host.emitReserved("reconnect_error", err);
+        } else {
+          const attempt = this.attempts;
+          this.attempts = 0;
+          this._host.emitReserved("reconnect", attempt);
+        }
+      });
+    }, backoff.duration());
   }
 
   /** Cancels a scheduled try; the attempt count stays. */
   stop(): void {
     this._cancel?.();
     this.active = false;
-  }
-
-  reset(): void {
-    this.attempts = 0;
-  }
-
-  private _attempt(): void {
-    this._emit("reconnect_attempt", this.attempts);
-    // A `reconnect_attempt` listener may have closed the Manager.
-    if (!this.active) return;
-    this._tryOpen((err) => {
-      this.active = false;
-      if (err) {
-        this.schedule();
-        this._emit("reconnect_error", err);
-      } else {
-        const attempt = this.attempts;
-        this.reset();
-        this._emit("reconnect", attempt);
-      }
-    });
   }
 }

@@ -39,9 +39,9 @@ export interface SocketReservedEvents {
 
 interface Flags {
   compress?: boolean;
-  volatile?: boolean;
+  _volatile?: boolean;
   timeout?: number;
-  fromQueue?: boolean;
+  _fromQueue?: boolean;
 }
 
 /** A packet waiting for the connection, with how it is to be written. */
@@ -81,7 +81,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   sendBuffer: Outgoing[] = [];
 
   private readonly _nsp: string;
-  private readonly _ackTimeout: number | undefined;
+  /** @internal */
+  readonly _ackTimeout: number | undefined;
   private readonly _acks: AckStore;
   private readonly _queue: RetryQueue | undefined;
   private readonly _anyIn = new AnyListeners();
@@ -100,7 +101,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.auth = opts?.auth ?? {};
     this._acks = new AckStore(io._later);
     if (opts?.retries !== undefined) {
-      this._queue = new RetryQueue(this, (args, ack, compress) => this._sendQueued(args, ack, compress), opts.retries, this._ackTimeout, io._later);
+      this._queue = new RetryQueue(this, opts.retries);
     }
     if (io._autoConnect) this.open();
   }
@@ -116,9 +117,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Connects (a no-op while connected); also called by a Manager with `autoConnect`. */
   connect(): this {
+    const io = this.io;
     if (this.connected) return this;
     if (!this._subs) {
-      const io = this.io;
       this._subs = [
         on(io, "open", () => this._onopen()),
         on(io, "packet", (packet: Packet) => this._onpacket(packet)),
@@ -128,8 +129,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         on(io, "close", (reason: DisconnectReason, description?: DisconnectDescription) => this._onclose(reason, description)),
       ];
     }
-    if (!this.io._reconnecting) this.io.open();
-    if (this.io._readyState === "open") this._onopen();
+    if (!io._reconnecting) io.open();
+    if (io._readyState === "open") this._onopen();
     return this;
   }
 
@@ -153,26 +154,29 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     // The codec's list: the names a peer may not send are the names an app may not emit.
     if (RESERVED_EVENTS.has(ev as string)) throw clientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
     // The rest array is this call's own: it becomes the packet's data, with no copy.
-    const all = args as unknown[];
-    all.unshift(ev);
+    args.unshift(ev);
     const flags = this._flags;
     this._flags = NO_FLAGS;
-    if (this._queue && !flags.fromQueue && !flags.volatile) {
-      this._queue.push(all, flags);
-      return this;
-    }
+    if (this._queue && !flags._volatile) this._queue.push(args, flags);
+    else this._send(args, flags);
+    return this;
+  }
+
+  /**
+   * @internal writes or buffers `all` (the event name first, the ack last if any). The retry
+   * queue's tries come `_fromQueue`: their acks are error-first and untimed, as the queue times them.
+   */
+  _send(all: unknown[], flags: Readonly<Flags>): void {
     const packet: Packet = { type: T.EVENT, nsp: this._nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
-      const ack = all.pop() as Listener;
-      const timeout = flags.timeout ?? (flags.fromQueue ? undefined : this._ackTimeout);
-      packet.id = this._acks.add(ack, !!flags.fromQueue, timeout, this._dropUnsent);
+      const fromQueue = flags._fromQueue;
+      packet.id = this._acks.add(all.pop() as Listener, fromQueue, fromQueue ? undefined : (flags.timeout ?? this._ackTimeout), this._dropUnsent);
     }
     const compress = flags.compress !== false;
     // Volatile means "now or never": dropped while the transport is busy or absent.
-    if (flags.volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
+    if (flags._volatile && !this.io.engine?.transport?.writable) debug("volatile packet discarded");
     else if (this.connected && !this.io.engine?._hasPingExpired()) this._write(packet, compress);
     else this.sendBuffer.push({ packet, compress });
-    return this;
   }
 
   /**
@@ -200,7 +204,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** The next emit is dropped rather than buffered if it cannot be sent right away. */
   get volatile(): this {
-    return this._flag({ volatile: true });
+    return this._flag({ _volatile: true });
   }
 
   /** Whether the next emit may be compressed. @default true */
@@ -266,13 +270,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return this;
   }
 
-  private _sendQueued(args: unknown[], ack: Listener, compress: boolean): void {
-    this._flags = { fromQueue: true, compress };
-    (this.emit as Listener)(...args, ack);
-  }
-
   private _write(packet: Packet, compress: boolean): void {
-    if (packet.type === T.EVENT) this._anyOut.call(packet.data as unknown[]);
+    // Only events are written here (and buffered): CONNECT, DISCONNECT and ACK go straight out.
+    this._anyOut.call(packet.data as unknown[]);
     this.io._packet(packet, compress);
   }
 
@@ -288,24 +288,36 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   private _sendConnect(data: object): void {
-    const recovery = this._pid ? { pid: this._pid, offset: this._lastOffset } : undefined;
-    this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: recovery ? { ...recovery, ...data } : data }, true);
+    // With a session to recover, its id and last offset go first: the app's `auth` keys win.
+    this.io._packet({ type: T.CONNECT, nsp: this._nsp, data: this._pid ? { pid: this._pid, offset: this._lastOffset, ...data } : data }, true);
   }
 
-  private _onpacket(packet: Packet): void {
-    if (packet.nsp !== this._nsp) return;
-    switch (packet.type) {
+  private _onpacket({ nsp, type, data, id }: Packet): void {
+    if (nsp !== this._nsp) return;
+    switch (type) {
       case T.CONNECT:
-        if (packet.data?.sid) this._onconnect(packet.data.sid, packet.data.pid);
+        if (data?.sid) this._onconnect(data.sid, data.pid);
         else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
         break;
       case T.EVENT:
-      case T.BINARY_EVENT:
-        this._onevent(packet);
+      case T.BINARY_EVENT: {
+        const args: unknown[] = data ?? [];
+        if (id !== undefined && id !== null) {
+          // The callback that answers the server's ack: only its first call is sent.
+          let sent = false;
+          args.push((...res: unknown[]) => {
+            if (sent) return;
+            sent = true;
+            this.io._packet({ type: T.ACK, nsp, id, data: res }, true);
+          });
+        }
+        if (this.connected) this._emitEvent(args);
+        else this.receiveBuffer.push(Object.freeze(args));
         break;
+      }
       case T.ACK:
       case T.BINARY_ACK:
-        this._acks.settle(packet.id!, packet.data ?? []);
+        this._acks.settle(id!, data ?? []);
         break;
       case T.DISCONNECT:
         this._destroy();
@@ -314,34 +326,17 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       case T.CONNECT_ERROR:
         this._destroy();
         // The server's middleware error: its message, and its `data` if any.
-        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(packet.data?.message ?? "connection refused"), packet.data?.data));
+        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(data?.message ?? "connection refused"), data?.data));
         break;
     }
   }
 
-  private _onevent(packet: Packet): void {
-    const args: unknown[] = packet.data ?? [];
-    if (packet.id !== undefined && packet.id !== null) args.push(this._ackFor(packet.id));
-    if (this.connected) this._emitEvent(args);
-    else this.receiveBuffer.push(Object.freeze(args));
-  }
-
   private _emitEvent(args: ReadonlyArray<unknown>): void {
     this._anyIn.call(args);
-    (Emitter.prototype.emit as Listener).apply(this, args as unknown[]);
+    (super.emit as Listener).apply(this, args as unknown[]);
     // With recovery on, the server appends the event's offset as its last argument.
     const last = args[args.length - 1];
     if (this._pid && typeof last === "string") this._lastOffset = last;
-  }
-
-  /** The callback that answers the server's ack `id`; only its first call is sent. */
-  private _ackFor(id: number): Listener {
-    let sent = false;
-    return (...data: unknown[]) => {
-      if (sent) return;
-      sent = true;
-      this.io._packet({ type: T.ACK, nsp: this._nsp, id, data }, true);
-    };
   }
 
   private _onconnect(id: string, pid: string | undefined): void {

@@ -26,17 +26,16 @@ interface PageLocation {
  * `//host` keeps the page's scheme, `/nsp` the page's host, and `host:port` gains a scheme.
  * @param enginePath the `path` option, part of the cache key
  */
-export function url(uri: string | undefined, enginePath = "", loc = (globalThis as { location?: PageLocation }).location): ParsedUrl {
-  let str = uri ?? (loc ? loc.protocol + "//" + loc.host : "");
-  if (str.charAt(0) === "/") {
-    str = str.charAt(1) === "/" ? (loc?.protocol ?? "https:") + str : (loc?.host ?? "") + str;
-  }
-  if (!/^(https?|wss?):\/\//.test(str)) str = (loc ? loc.protocol + "//" : "https://") + str;
+export function url(uri: string | undefined, enginePath: string, loc = (globalThis as { location?: PageLocation }).location): ParsedUrl {
+  const scheme = loc ? loc.protocol : "https:";
+  // No URL is the page's origin: `//` and its host, completed below.
+  let str = uri ?? "//" + (loc?.host ?? "");
+  if (str[0] === "/") str = (str[1] === "/" ? scheme : loc?.host ?? "") + str;
+  if (!/^(https?|wss?):\/\//.test(str)) str = scheme + "//" + str;
 
   const parsed = parse(str) as ParsedUrl;
-  const port = (parsed.port ||= /^(http|ws)s$/.test(parsed.protocol) ? "443" : "80");
   const host = parsed.host.includes(":") ? "[" + parsed.host + "]" : parsed.host;
   parsed.path ||= "/";
-  parsed.id = parsed.protocol + "://" + host + ":" + port + enginePath;
+  parsed.id = parsed.protocol + "://" + host + ":" + (parsed.port ||= /^(http|ws)s$/.test(parsed.protocol) ? "443" : "80") + enginePath;
   return parsed;
 }

@@ -16,12 +16,12 @@ function delays(delay: number, delayMax: number, randomizationFactor: number, n:
     },
     clearTimeout: () => {},
   };
-  const r = new Reconnector(
-    { reconnectionDelay: delay, reconnectionDelayMax: delayMax, randomizationFactor },
-    (done) => done(new Error("down")),
-    () => {},
-    later(timers),
-  );
+  const r = new Reconnector({
+    opts: { reconnectionDelay: delay, reconnectionDelayMax: delayMax, randomizationFactor },
+    open: (done) => done(new Error("down")),
+    emitReserved: () => {},
+    _later: later(timers),
+  });
   r.schedule();
   return seen;
 }

@@ -59,16 +59,26 @@ describe("AckStore", () => {
   });
 });
 
-/** A fake socket for the queue: records sends, answers on demand. */
+/** A fake socket for the queue (ackTimeout 100 ms): records sends, answers on demand. */
 function host() {
   const sends: Array<{ args: unknown[]; ack: (err: Error | null, ...res: unknown[]) => void }> = [];
-  return { connected: true, sends, send: (args: unknown[], ack: (err: Error | null, ...res: unknown[]) => void) => void sends.push({ args, ack }) };
+  return {
+    connected: true,
+    sends,
+    _ackTimeout: 100,
+    io: { _later: later() },
+    // The socket's send: the ack comes last.
+    _send: (args: unknown[]) => {
+      const ack = args.pop() as (err: Error | null, ...res: unknown[]) => void;
+      sends.push({ args, ack });
+    },
+  };
 }
 
 describe("RetryQueue", () => {
   it("sends one emit at a time, in order, each after the previous is acked", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 3, 100, later());
+    const q = new RetryQueue(h, 3);
     const acks: unknown[][] = [];
     q.push(["a", 1, (...r: unknown[]) => acks.push(r)]);
     q.push(["b", 2, (...r: unknown[]) => acks.push(r)]);
@@ -81,7 +91,7 @@ describe("RetryQueue", () => {
 
   it("does not resend while the try can still be answered, and fails after retries + 1 tries", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 2, 100, later());
+    const q = new RetryQueue(h, 2);
     const acks: unknown[][] = [];
     q.push(["slow", (...r: unknown[]) => acks.push(r)]);
     mock.timers.tick(100);
@@ -97,7 +107,7 @@ describe("RetryQueue", () => {
 
   it("accepts a late answer to the first try before the tries are spent", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 2, 100, later());
+    const q = new RetryQueue(h, 2);
     const acks: unknown[][] = [];
     q.push(["slow", (...r: unknown[]) => acks.push(r)]);
     mock.timers.tick(150);
@@ -108,7 +118,7 @@ describe("RetryQueue", () => {
 
   it("resends on reconnect when the connection that carried the try is gone", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 5, 100, later());
+    const q = new RetryQueue(h, 5);
     const acks: unknown[][] = [];
     q.push(["job", (...r: unknown[]) => acks.push(r)]);
     h.connected = false;
@@ -124,7 +134,7 @@ describe("RetryQueue", () => {
 
   it("an emit's own timeout() replaces ackTimeout for its tries", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 0, 100, later());
+    const q = new RetryQueue(h, 0);
     const acks: unknown[][] = [];
     q.push(["quick", (...r: unknown[]) => acks.push(r)], { timeout: 10 });
     q.push(["default", (...r: unknown[]) => acks.push(r)]);
@@ -138,7 +148,7 @@ describe("RetryQueue", () => {
 
   it("clear() drops every emit and its timer", () => {
     const h = host();
-    const q = new RetryQueue(h, h.send, 1, 100, later());
+    const q = new RetryQueue(h, 1);
     const acks: unknown[] = [];
     q.push(["x", () => acks.push(1)]);
     q.clear();

@@ -45,15 +45,15 @@ function setup(opts: { attempts?: number; fail?: (attempt: number) => boolean } 
   const events: Array<[keyof ReconnectEvents, ...unknown[]]> = [];
   let tries = 0;
   const policy: ReconnectPolicy = { reconnectionAttempts: opts.attempts ?? Infinity, reconnectionDelay: 1000, reconnectionDelayMax: 5000, randomizationFactor: 0 };
-  const r = new Reconnector(
-    policy,
-    (done) => {
+  const r = new Reconnector({
+    opts: policy,
+    open: (done) => {
       tries++;
       done(opts.fail?.(tries) ? new Error(`fail ${tries}`) : undefined);
     },
-    (ev, ...args) => events.push([ev, ...args]),
-    later(clock),
-  );
+    emitReserved: (ev, ...args) => events.push([ev, ...args]),
+    _later: later(clock),
+  });
   return { clock, events, r, policy, tries: () => tries };
 }
 
