@@ -26,7 +26,7 @@ interface Cut {
   to: string;
 }
 
-const WALK: Cut = { file: "encoder.ts", from: 'if (!isPlainData(data)) data = deconstruct(data, out, 1, "");', to: "" };
+const WALK: Cut = { file: "encoder.ts", from: 'if (!isPlainData(data)) data = deconstruct(data, out, 1, "") ?? data;', to: "" };
 const CHECK: Cut = { file: "decoder.ts", from: "if (!rule.payload(data)) throw", to: "if (false) throw" };
 const DISPATCH: Cut = {
   file: "decoder.ts",

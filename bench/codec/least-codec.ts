@@ -22,7 +22,7 @@ export function leastParser(walk: boolean) {
       if (!walk) return [head + JSON.stringify(packet.data)];
       // rtio's walk, as the encoder runs it.
       const out: unknown[] = [""];
-      const data = isPlainData(packet.data) ? packet.data : deconstruct(packet.data, out, 1, "");
+      const data = isPlainData(packet.data) ? packet.data : (deconstruct(packet.data, out, 1, "") ?? packet.data);
       out[0] = head + JSON.stringify(data);
       return out;
     }
