@@ -11,6 +11,12 @@ interface PendingAck {
   _cancel?: () => void;
 }
 
+/** The socket whose acks these are: its send buffer, and its Manager's timers. */
+export interface AckHost {
+  sendBuffer: Array<{ packet: { id?: number } }>;
+  readonly io: { readonly _later: Later };
+}
+
 /**
  * The acks a socket waits for, by id. A record ends exactly once: answered, timed out, or
  * dropped because the connection that could answer it is gone.
@@ -19,23 +25,20 @@ export class AckStore {
   private _nextId = 0;
   private readonly _pending = new Map<number, PendingAck>();
 
-  private readonly _later: Later;
-
-  constructor(later: Later) {
-    this._later = later;
-  }
+  constructor(private readonly _host: AckHost) {}
 
   /**
    * Registers `fn` under a fresh id. With a `timeout`, `fn` gets the timeout error when it
-   * expires and `onTimeout` runs first (to drop a packet that was never sent).
+   * expires, and the packet leaves the send buffer first if it is still there: an emit that
+   * timed out before it could be sent must not go out on reconnect.
    */
-  add(fn: AckFn, withError: boolean | undefined, timeout?: number, onTimeout?: (id: number) => void): number {
+  add(fn: AckFn, withError: boolean | undefined, timeout?: number): number {
     const id = this._nextId++;
     const record: PendingAck = { _fn: fn, _withError: withError || timeout !== undefined };
     if (timeout !== undefined) {
-      record._cancel = this._later(() => {
+      record._cancel = this._host.io._later(() => {
         this._pending.delete(id);
-        onTimeout?.(id);
+        this._host.sendBuffer = this._host.sendBuffer.filter((o) => o.packet.id !== id);
         fn(clientError("ACK_TIMEOUT"));
       }, timeout);
     }
@@ -55,12 +58,12 @@ export class AckStore {
 
   /**
    * The connection is gone: no answer can come for the packets it carried. Error-first acks
-   * learn it; plain ones are dropped, as socket.io-client does. `keep` spares the acks of
-   * packets still waiting in the send buffer: they have not been sent yet.
+   * learn it; plain ones are dropped, as socket.io-client does. The acks of packets still
+   * waiting in the send buffer stay: those have not been sent yet.
    */
-  dropAll(keep: (id: number) => boolean): void {
+  dropAll(): void {
     for (const [id, record] of this._pending) {
-      if (keep(id)) continue;
+      if (this._host.sendBuffer.some((o) => o.packet.id === id)) continue;
       this._pending.delete(id);
       record._cancel?.();
       if (record._withError) record._fn(clientError("ACK_DISCONNECTED"));

@@ -15,10 +15,6 @@ import { later, type Later } from "./timers.js";
 
 const debug = log("manager");
 
-// The write options of every packet, shared rather than made per packet: engine.io-client
-// only normalises `compress` in them (to the boolean it already is) and reads it back.
-const COMPRESS = { compress: true };
-const NO_COMPRESS = { compress: false };
 
 export interface ManagerReservedEvents extends ReconnectEvents {
   open: () => void;
@@ -167,7 +163,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal writes one packet, as the encoder splits it. */
   _packet(packet: Packet, compress: boolean): void {
-    const opts = compress ? COMPRESS : NO_COMPRESS;
+    // One options object for the packet's chunks: engine.io-client only reads `compress` back.
+    const opts = { compress };
     for (const chunk of this._encoder.encode(packet)) this.engine.write(chunk as string, opts);
   }
 

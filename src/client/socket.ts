@@ -99,7 +99,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this._nsp = nsp;
     this._ackTimeout = opts?.ackTimeout;
     this.auth = opts?.auth ?? {};
-    this._acks = new AckStore(io._later);
+    this._acks = new AckStore(this);
     if (opts?.retries !== undefined) {
       this._queue = new RetryQueue(this, opts.retries);
     }
@@ -170,7 +170,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const packet: Packet = { type: T.EVENT, nsp: this._nsp, data: all };
     if (typeof all[all.length - 1] === "function") {
       const fromQueue = flags._fromQueue;
-      packet.id = this._acks.add(all.pop() as Listener, fromQueue, fromQueue ? undefined : (flags.timeout ?? this._ackTimeout), this._dropUnsent);
+      packet.id = this._acks.add(all.pop() as Listener, fromQueue, fromQueue ? undefined : (flags.timeout ?? this._ackTimeout));
     }
     const compress = flags.compress !== false;
     // Volatile means "now or never": dropped while the transport is busy or absent.
@@ -276,12 +276,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.io._packet(packet, compress);
   }
 
-  // An emit timed out before it could be sent: it must not go out on reconnect. One function
-  // for the socket's lifetime, not a closure per emit.
-  private readonly _dropUnsent = (id: number): void => {
-    this.sendBuffer = this.sendBuffer.filter((o) => o.packet.id !== id);
-  };
-
   private _onopen(): void {
     if (typeof this.auth === "function") this.auth((data) => this._sendConnect(data));
     else this._sendConnect(this.auth);
@@ -356,7 +350,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.connected = false;
     this.id = undefined;
     if (wasConnected) this.emitReserved("disconnect", reason, description);
-    this._acks.dropAll((id) => this.sendBuffer.some((o) => o.packet.id === id));
+    this._acks.dropAll();
   }
 
   /** Unsubscribes from the Manager, which closes the connection if no namespace is left. */

@@ -1,7 +1,7 @@
 // The ack store and the retry queue alone, with node:test's fake timers.
 import assert from "node:assert/strict";
 import { beforeEach, afterEach, describe, it, mock } from "node:test";
-import { AckStore } from "../../src/client/acks.js";
+import { AckStore, type AckHost } from "../../src/client/acks.js";
 import { clientError } from "../../src/client/errors.js";
 import { RetryQueue } from "../../src/client/retry-queue.js";
 import { later } from "../../src/client/timers.js";
@@ -9,9 +9,15 @@ import { later } from "../../src/client/timers.js";
 beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
 afterEach(() => mock.timers.reset());
 
+/** A fake socket for the ack store: its send buffer, and its Manager's timers. */
+function ackHost(): AckHost {
+  return { sendBuffer: [], io: { _later: later() } };
+}
+
 describe("AckStore", () => {
   it("gives fresh ids and settles each ack once", () => {
-    const store = new AckStore(later());
+    const host = ackHost();
+    const store = new AckStore(host);
     const got: unknown[][] = [];
     const a = store.add((...args) => got.push(args), false);
     const b = store.add((...args) => got.push(args), false);
@@ -23,22 +29,26 @@ describe("AckStore", () => {
     assert.deepEqual(got, [[1, 2], [4]]);
   });
 
-  it("times out an ack: error first, onTimeout first, and a late answer is ignored", () => {
-    const store = new AckStore(later());
-    const order: string[] = [];
+  it("times out an ack: error first, its unsent packet out of the send buffer first, and a late answer is ignored", () => {
+    const host = ackHost();
+    const store = new AckStore(host);
+    const buffered: unknown[][] = [];
     const got: unknown[][] = [];
-    const id = store.add((...args) => (order.push("ack"), got.push(args)), false, 100, () => order.push("onTimeout"));
+    const id = store.add((...args) => (buffered.push(host.sendBuffer.map((o) => o.packet.id)), got.push(args)), false, 100);
+    const other = store.add(() => {}, false);
+    host.sendBuffer.push({ packet: { id: other } }, { packet: { id } });
     mock.timers.tick(99);
     assert.equal(got.length, 0);
     mock.timers.tick(1);
-    assert.deepEqual(order, ["onTimeout", "ack"]);
+    assert.deepEqual(buffered, [[other]], "the timed-out packet left the send buffer before its ack ran; the other stayed");
     assert.equal((got[0]![0] as Error).message, "operation has timed out");
     store.settle(id, ["late"]);
     assert.equal(got.length, 1);
   });
 
   it("with a timeout, an answer in time comes error-first with null and cancels the timer", () => {
-    const store = new AckStore(later());
+    const host = ackHost();
+    const store = new AckStore(host);
     const got: unknown[][] = [];
     const id = store.add((...args) => got.push(args), false, 100);
     store.settle(id, ["ok"]);
@@ -47,12 +57,14 @@ describe("AckStore", () => {
   });
 
   it("dropAll: error-first acks learn of the disconnect, plain ones are dropped, kept ones stay", () => {
-    const store = new AckStore(later());
+    const host = ackHost();
+    const store = new AckStore(host);
     const got: string[] = [];
     store.add(() => got.push("plain"), false);
     store.add((err: Error) => got.push(err.message), true);
     const kept = store.add(() => got.push("kept"), true);
-    store.dropAll((id) => id === kept);
+    host.sendBuffer.push({ packet: { id: kept } });
+    store.dropAll();
     assert.deepEqual(got, ["socket has been disconnected"]);
     store.settle(kept, []);
     assert.deepEqual(got, ["socket has been disconnected", "kept"]);
