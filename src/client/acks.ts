@@ -1,4 +1,4 @@
-import { clientError } from "./errors.js";
+import { ClientError } from "./errors.js";
 import type { Later } from "./timers.js";
 
 type AckFn = (...args: any[]) => void;
@@ -39,7 +39,7 @@ export class AckStore {
       record._cancel = this._host.io._later(() => {
         this._pending.delete(id);
         this._host.sendBuffer = this._host.sendBuffer.filter((o) => o.packet.id !== id);
-        fn(clientError("ACK_TIMEOUT"));
+        fn(new ClientError("ACK_TIMEOUT", "operation has timed out"));
       }, timeout);
     }
     this._pending.set(id, record);
@@ -66,7 +66,7 @@ export class AckStore {
       if (this._host.sendBuffer.some((o) => o.packet.id === id)) continue;
       this._pending.delete(id);
       record._cancel?.();
-      if (record._withError) record._fn(clientError("ACK_DISCONNECTED"));
+      if (record._withError) record._fn(new ClientError("ACK_DISCONNECTED", "socket has been disconnected"));
     }
   }
 }

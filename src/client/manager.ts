@@ -5,7 +5,7 @@ import type { Packet } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
 import { DEFAULTS, type CloseReason, type ManagerState } from "./constants.js";
 import { defaultParser } from "./default-parser.js";
-import { clientError } from "./errors.js";
+import { ClientError } from "./errors.js";
 import { log } from "./log.js";
 import { on } from "./on.js";
 import type { DecoderLike, ManagerOptions, ParserLike, SocketOptions } from "./options.js";
@@ -134,7 +134,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     if (timeout !== false) {
       this._subs.push(
         this._later(() => {
-          onError(clientError("CONNECT_TIMEOUT"));
+          onError(new ClientError("CONNECT_TIMEOUT", "timeout"));
           engine.close();
         }, timeout),
       );

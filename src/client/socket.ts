@@ -15,7 +15,7 @@ import type {
 import { AckStore } from "./acks.js";
 import { AnyListeners } from "./any-listeners.js";
 import type { DisconnectReason } from "./constants.js";
-import { clientError } from "./errors.js";
+import { ClientError } from "./errors.js";
 import { log } from "./log.js";
 import type { Manager } from "./manager.js";
 import { on } from "./on.js";
@@ -51,6 +51,10 @@ interface Outgoing {
 }
 
 type Listener = (...args: any[]) => void;
+
+// socket.io-client's message for a server that answers CONNECT without a session id (v2).
+const INCOMPATIBLE_SERVER =
+  "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)";
 
 // The flags of an emit without modifiers: shared, so a plain emit allocates no flags object;
 // the modifiers copy it before setting anything.
@@ -152,7 +156,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     // The codec's list: the names a peer may not send are the names an app may not emit.
-    if (RESERVED_EVENTS.has(ev as string)) throw clientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
+    if (RESERVED_EVENTS.has(ev as string)) throw new ClientError("RESERVED_EVENT", `"${String(ev)}" is a reserved event name`);
     // The rest array is this call's own: it becomes the packet's data, with no copy.
     args.unshift(ev);
     const flags = this._flags;
@@ -291,7 +295,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     switch (type) {
       case T.CONNECT:
         if (data?.sid) this._onconnect(data.sid, data.pid);
-        else this.emitReserved("connect_error", clientError("INCOMPATIBLE_SERVER"));
+        else this.emitReserved("connect_error", new ClientError("INCOMPATIBLE_SERVER", INCOMPATIBLE_SERVER));
         break;
       case T.EVENT:
       case T.BINARY_EVENT: {
@@ -320,7 +324,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       case T.CONNECT_ERROR:
         this._destroy();
         // The server's middleware error: its message, and its `data` if any.
-        this.emitReserved("connect_error", clientError("CONNECT_REFUSED", String(data?.message ?? "connection refused"), data?.data));
+        this.emitReserved("connect_error", new ClientError("CONNECT_REFUSED", String(data?.message ?? "connection refused"), data?.data));
         break;
     }
   }

@@ -14,7 +14,7 @@ export type Later = (fn: () => void, ms: number) => () => void;
  * A Manager's one way to start timers: on its `timers` (the global ones, as they are at each
  * call, by default), unref'd with `autoUnref`.
  */
-export function later(timers?: Timers, unref = false): Later {
+export function later(timers?: Timers, unref?: boolean): Later {
   return (fn, ms) => {
     const t = timers ?? (globalThis as unknown as Timers);
     const handle = t.setTimeout(fn, ms);

@@ -4,14 +4,13 @@ import { parserError } from "./errors.js";
 /** What the encoder sends as a separate binary frame. */
 export type Attachment = ArrayBuffer | ArrayBufferView | Blob;
 
-// File extends Blob, so the Blob check covers both.
-const hasBlob = typeof Blob === "function";
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** True for Buffer, ArrayBuffer, every ArrayBuffer view, Blob and File. */
 export function isBinary(value: unknown): value is Attachment {
   // Views first: Buffer, the common case in Node, is one.
-  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (hasBlob && value instanceof Blob);
+  // File extends Blob, so the Blob check covers both.
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (typeof Blob === "function" && value instanceof Blob);
 }
 
 /** Does `value` hold binary anywhere, at any depth, as JSON.stringify would walk it? */

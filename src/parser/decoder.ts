@@ -49,7 +49,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
   private readonly _reviver: JSONTransform | undefined;
   private readonly _maxAttachments: number;
   private readonly _maxDepth: number;
-  private _pending: PendingBinary | null = null;
+  private _pending: PendingBinary | undefined;
 
   constructor(opts?: DecoderOptions | JSONTransform) {
     super();
@@ -70,7 +70,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
       const pending = this._pending;
       if (!pending) throw parserError("UNEXPECTED_BINARY");
       if (pending.attachments.push(chunk) < pending.packet.attachments!) return;
-      this._pending = null;
+      this._pending = undefined;
       emitDecoded(this, assemble(pending));
     } else {
       throw parserError("UNKNOWN_INPUT", chunk === null ? "null" : typeof chunk);
@@ -79,7 +79,7 @@ export class Decoder extends Emitter<{}, {}, DecoderReservedEvents> {
 
   /** Drops a half-received binary packet; the decoder can be reused afterwards. */
   destroy(): void {
-    this._pending = null;
+    this._pending = undefined;
   }
 
   private _decodeString(str: string): Packet {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, afterEach, describe, it, mock } from "node:test";
 import { AckStore, type AckHost } from "../../src/client/acks.js";
-import { clientError } from "../../src/client/errors.js";
+import { ClientError } from "../../src/client/errors.js";
 import { RetryQueue } from "../../src/client/retry-queue.js";
 import { later } from "../../src/client/timers.js";
 
@@ -134,7 +134,7 @@ describe("RetryQueue", () => {
     const acks: unknown[][] = [];
     q.push(["job", (...r: unknown[]) => acks.push(r)]);
     h.connected = false;
-    h.sends[0]!.ack(clientError("ACK_DISCONNECTED"));
+    h.sends[0]!.ack(new ClientError("ACK_DISCONNECTED", "socket has been disconnected"));
     assert.equal(h.sends.length, 1, "nothing sent while disconnected");
     assert.equal(acks.length, 0, "the emit is not over");
     h.connected = true;
