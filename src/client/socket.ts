@@ -13,7 +13,7 @@ import type {
   Last,
 } from "../shared/typed-events.js";
 import { AckStore } from "./acks.js";
-import { AnyListeners } from "./any-listeners.js";
+import { callEach } from "./any-listeners.js";
 import type { DisconnectReason } from "./constants.js";
 import { ClientError } from "./errors.js";
 import { log } from "./log.js";
@@ -89,8 +89,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   readonly _ackTimeout: number | undefined;
   private readonly _acks: AckStore;
   private readonly _queue: RetryQueue | undefined;
-  private readonly _anyIn = new AnyListeners();
-  private readonly _anyOut = new AnyListeners();
+  // The catch-all listeners of incoming and of outgoing events.
+  private _anyIn: Listener[] = [];
+  private _anyOut: Listener[] = [];
   private _flags: Readonly<Flags> = NO_FLAGS;
   private _subs: Array<() => void> | undefined;
   // Connection state recovery: the session to offer back, and the last event offset seen.
@@ -231,42 +232,42 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** Listens to every incoming event: `(event, ...args)`. */
   onAny(fn: Listener): this {
-    this._anyIn.add(fn);
+    this._anyIn.push(fn);
     return this;
   }
 
   prependAny(fn: Listener): this {
-    this._anyIn.add(fn, true);
+    this._anyIn.unshift(fn);
     return this;
   }
 
   offAny(fn?: Listener): this {
-    this._anyIn.remove(fn);
+    this._anyIn = fn ? this._anyIn.filter((l) => l !== fn) : [];
     return this;
   }
 
   listenersAny(): Listener[] {
-    return this._anyIn.all();
+    return this._anyIn.slice();
   }
 
   /** Listens to every outgoing event as it is written: `(event, ...args)`. */
   onAnyOutgoing(fn: Listener): this {
-    this._anyOut.add(fn);
+    this._anyOut.push(fn);
     return this;
   }
 
   prependAnyOutgoing(fn: Listener): this {
-    this._anyOut.add(fn, true);
+    this._anyOut.unshift(fn);
     return this;
   }
 
   offAnyOutgoing(fn?: Listener): this {
-    this._anyOut.remove(fn);
+    this._anyOut = fn ? this._anyOut.filter((l) => l !== fn) : [];
     return this;
   }
 
   listenersAnyOutgoing(): Listener[] {
-    return this._anyOut.all();
+    return this._anyOut.slice();
   }
 
   private _flag(flag: Flags): this {
@@ -276,7 +277,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   private _write(packet: Packet, compress: boolean): void {
     // Only events are written here (and buffered): CONNECT, DISCONNECT and ACK go straight out.
-    this._anyOut.call(packet.data as unknown[]);
+    callEach(this._anyOut, packet.data as unknown[]);
     this.io._packet(packet, compress);
   }
 
@@ -330,7 +331,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   private _emitEvent(args: ReadonlyArray<unknown>): void {
-    this._anyIn.call(args);
+    callEach(this._anyIn, args);
     (super.emit as Listener).apply(this, args as unknown[]);
     // With recovery on, the server appends the event's offset as its last argument.
     const last = args[args.length - 1];
