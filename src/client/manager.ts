@@ -15,7 +15,6 @@ import { later, type Later } from "./timers.js";
 
 const debug = log("manager");
 
-
 export interface ManagerReservedEvents extends ReconnectEvents {
   open: () => void;
   error: (err: Error) => void;
