@@ -1,4 +1,4 @@
-import { ClientError } from "./errors.js";
+import { ackTimeoutError, ClientError } from "./errors.js";
 import type { Later } from "./timers.js";
 
 type AckFn = (...args: any[]) => void;
@@ -39,7 +39,7 @@ export class AckStore {
       record._cancel = this._host.io._later(() => {
         this._pending.delete(id);
         this._host.sendBuffer = this._host.sendBuffer.filter((o) => o.packet.id !== id);
-        fn(new ClientError("ACK_TIMEOUT", "operation has timed out"));
+        fn(ackTimeoutError());
       }, timeout);
     }
     this._pending.set(id, record);

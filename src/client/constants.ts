@@ -28,3 +28,8 @@ export const DEFAULTS = {
   reconnectionDelayMax: 5000,
   randomizationFactor: 0.5,
 } as const satisfies Partial<ManagerOptions>;
+
+/** A setting as it is now: the one in `opts`, else socket.io-client's default. */
+export function setting<K extends keyof typeof DEFAULTS>(opts: Partial<ManagerOptions>, key: K): ManagerOptions[K] {
+  return (opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
+}

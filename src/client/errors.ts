@@ -21,6 +21,11 @@ export class ClientError extends Error {
   }
 }
 
+/** An ack that got no answer in time: the ack store's timeout, and the retry queue's last try. */
+export function ackTimeoutError(): ClientError {
+  return new ClientError("ACK_TIMEOUT", "operation has timed out");
+}
+
 export function isClientError(value: unknown): value is ClientError {
   return value instanceof ClientError;
 }

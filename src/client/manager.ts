@@ -3,7 +3,7 @@ import type { Socket as Engine } from "engine.io-client";
 import { BatchedEngine } from "./batched-engine.js";
 import type { Packet } from "../parser/index.js";
 import type { DefaultEventsMap, EventsMap } from "../shared/typed-events.js";
-import { DEFAULTS, type CloseReason, type ManagerState } from "./constants.js";
+import { DEFAULTS, setting, type CloseReason, type ManagerState } from "./constants.js";
 import { defaultParser } from "./default-parser.js";
 import { ClientError } from "./errors.js";
 import { log } from "./log.js";
@@ -177,7 +177,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   /** @internal the getter/setter of one setting kept in `opts` (the reconnect loop reads it from there) */
   _option<K extends keyof typeof DEFAULTS>(key: K, v: ManagerOptions[K] | undefined): this | ManagerOptions[K] {
-    if (v === undefined) return (this.opts[key] ?? DEFAULTS[key]) as ManagerOptions[K];
+    if (v === undefined) return setting(this.opts, key);
     this.opts[key] = v;
     return this;
   }

@@ -1,5 +1,5 @@
 import Backoff from "backo2";
-import { DEFAULTS } from "./constants.js";
+import { setting } from "./constants.js";
 import type { ManagerOptions } from "./options.js";
 import type { Later } from "./timers.js";
 
@@ -51,8 +51,8 @@ export class Reconnector {
   /** Schedules the next try, or reports `reconnect_failed` once the attempts are spent. */
   schedule(): void {
     if (this.active) return;
-    const setting = <K extends keyof ReconnectPolicy>(key: K): number => this._host.opts[key] ?? DEFAULTS[key];
-    if (this.attempts >= setting("reconnectionAttempts")) {
+    const opts = this._host.opts;
+    if (this.attempts >= setting(opts, "reconnectionAttempts")) {
       this.attempts = 0;
       this._host.emitReserved("reconnect_failed");
       return;
@@ -60,7 +60,7 @@ export class Reconnector {
     this.active = true;
     // socket.io-client's policy, computed by backo2 (with its quirks: a 0 delay means 100 ms, a 0
     // maximum 10 s, a jitter outside (0, 1] none) from the settings as they are now, its exponent capped.
-    const backoff = new Backoff({ min: setting("reconnectionDelay"), max: setting("reconnectionDelayMax"), jitter: setting("randomizationFactor") });
+    const backoff = new Backoff({ min: setting(opts, "reconnectionDelay"), max: setting(opts, "reconnectionDelayMax"), jitter: setting(opts, "randomizationFactor") });
     backoff.attempts = Math.min(this.attempts++, exponentCap(backoff.ms, backoff.max));
     this._cancel = this._host._later(() => {
       this._host.emitReserved("reconnect_attempt", this.attempts);

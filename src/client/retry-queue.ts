@@ -1,4 +1,4 @@
-import { ClientError } from "./errors.js";
+import { ackTimeoutError, ClientError } from "./errors.js";
 import type { Later } from "./timers.js";
 
 type Ack = (err: Error | null, ...args: unknown[]) => void;
@@ -83,7 +83,7 @@ export class RetryQueue {
     entry._cancel = this._socket.io._later(() => {
       entry._cancel = undefined;
       if (entry !== this._queue[0]) return;
-      if (entry._tries > this._retries) this._finish(entry, new ClientError("ACK_TIMEOUT", "operation has timed out"));
+      if (entry._tries > this._retries) this._finish(entry, ackTimeoutError());
       else if (entry._inFlight) {
         entry._tries++;
         this._arm(entry);

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import { brotliCompress, constants, deflate, gzip } from "node:zlib";
+import { engineDependency } from "./engine-dependency.js";
 
 /** What a bundle is sent as: compressed as the client accepts, or as it is. */
 export type BundleEncoding = "br" | "gzip" | "deflate" | "identity";
@@ -18,15 +18,19 @@ let accepts: Accepts | undefined;
  * negotiates with, so rtio needs no dependency of its own for it.
  */
 export function bundleEncoding(acceptEncoding: string | undefined): BundleEncoding {
-  accepts ??= createRequire(createRequire(import.meta.url).resolve("engine.io"))("accepts") as Accepts;
+  accepts ??= engineDependency<Accepts>("accepts");
   return (accepts({ headers: { "accept-encoding": acceptEncoding } }).encodings(OFFERED) || "identity") as BundleEncoding;
 }
 
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+const deflateAsync = promisify(deflate);
+
 const COMPRESS: Record<Exclude<BundleEncoding, "identity">, (data: Buffer) => Promise<Buffer>> = {
   // The best ratios: each body is compressed once per file version, not per request.
-  br: (data) => promisify(brotliCompress)(data, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
-  gzip: (data) => promisify(gzip)(data, { level: constants.Z_BEST_COMPRESSION }),
-  deflate: (data) => promisify(deflate)(data, { level: constants.Z_BEST_COMPRESSION }),
+  br: (data) => brotliAsync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+  gzip: (data) => gzipAsync(data, { level: constants.Z_BEST_COMPRESSION }),
+  deflate: (data) => deflateAsync(data, { level: constants.Z_BEST_COMPRESSION }),
 };
 
 interface Cached {

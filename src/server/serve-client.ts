@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventEmitter } from "node:events";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import createDebug from "debug";
 import { bundleBody, bundleEncoding } from "./bundle-body.js";
+import { engineDependency } from "./engine-dependency.js";
 
 const debug = createDebug("rtio:server:serve-client");
 
@@ -117,8 +117,7 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () =>
  * so rtio needs no dependency of its own for it.
  */
 export function bundleCors(options: unknown): Middleware {
-  const fromEngine = createRequire(createRequire(import.meta.url).resolve("engine.io"));
-  return (fromEngine("cors") as (options: unknown) => Middleware)(options);
+  return engineDependency<(options: unknown) => Middleware>("cors")(options);
 }
 
 /**
